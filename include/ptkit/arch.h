@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Descriptor formats.  A format is data (the geometry of its levels) plus a
+ * small set of pure functions that encode, decode and judge entries.  The
+ * generic engine (pgtable/), the walker (mmu/) and the views run one code
+ * path for every format; nothing outside src/arch/ asks which one it is.
+ */
+#ifndef PTKIT_ARCH_H
+#define PTKIT_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PTK_MAX_LEVELS 6	/* AArch64 LPA2 has levels -1..3; x86 LA57 has 5 */
+#define PTK_MAX_ROOTS  2	/* TTBR0/TTBR1; x86 uses one */
+
+/* Linux's five software levels.  A format maps each onto a hardware level
+ * or folds it into its parent, as include/asm-generic/pgtable-nop4d.h does. */
+enum ptk_pglevel {
+	PTK_PGD, PTK_P4D, PTK_PUD, PTK_PMD, PTK_PTE, PTK_NR_PGLEVELS
+};
+
+/* Protection and attributes, the same letters on every architecture. */
+#define PTK_PROT_READ     (1u << 0)	/* r */
+#define PTK_PROT_WRITE    (1u << 1)	/* w */
+#define PTK_PROT_EXEC     (1u << 2)	/* x */
+#define PTK_PROT_USER     (1u << 3)	/* u */
+#define PTK_PROT_GLOBAL   (1u << 4)	/* g */
+#define PTK_PROT_ACCESSED (1u << 5)	/* a */
+#define PTK_PROT_DIRTY    (1u << 6)	/* d */
+#define PTK_PROT_LETTERS  "rwxugad"
+
+struct ptk_prot {
+	uint32_t flags;		/* PTK_PROT_* */
+	uint8_t memtype;	/* index into the format's memtype table (x86 PAT index) */
+	uint8_t pkey;		/* protection key, where the format has one */
+};
+
+enum ptk_desc_type { PTK_DESC_INVALID, PTK_DESC_TABLE, PTK_DESC_LEAF };
+
+/* One entry decoded into architecture-neutral terms. */
+struct ptk_desc {
+	enum ptk_desc_type type;
+	uint64_t addr;		/* next-level table or output address */
+	struct ptk_prot prot;	/* leaf: its attributes; table: what it still allows */
+};
+
+/* Geometry of one hardware level.  Level 0 is the root. */
+struct ptk_level_geom {
+	const char *hw_name;	/* the manual's name: "PML4", "PDPT", "L1"... */
+	uint8_t shift;		/* VA bit of the lowest index bit = log2(span of one entry) */
+	uint8_t bits;		/* index width */
+	bool leaf;		/* may hold a block/page mapping */
+	enum ptk_pglevel pglevel; /* the Linux level it plays */
+};
+
+/* Control state of the CPU that affects translation.  Root registers
+ * (CR3, TTBRn) belong to the page-table tree, not here. */
+struct ptk_cpu_x86 {
+	uint64_t cr0, cr4, efer;
+	uint32_t pkru;
+	bool ac;		/* EFLAGS.AC: SMAP override for explicit accesses */
+};
+
+struct ptk_cpu {
+	union {
+		struct ptk_cpu_x86 x86;
+		uint64_t reg[8];
+	};
+	unsigned pa_bits;	/* MAXPHYADDR / the output-address size */
+};
+
+/* An access as the walker sees it. */
+enum ptk_access { PTK_ACC_READ, PTK_ACC_WRITE, PTK_ACC_EXEC };
+
+/* Why a translation failed.  One kind per rule of the manuals. */
+enum ptk_fault_kind {
+	PTK_FAULT_NONE = 0,
+	PTK_FAULT_NOT_PRESENT,	/* x86 P=0; Arm translation fault */
+	PTK_FAULT_RESERVED,	/* a reserved bit is set (x86 RSVD) */
+	PTK_FAULT_WRITE,	/* write to a read-only page */
+	PTK_FAULT_USER,		/* user access to a supervisor page */
+	PTK_FAULT_EXEC,		/* fetch from a no-execute page */
+	PTK_FAULT_SMEP,		/* supervisor fetch from a user page */
+	PTK_FAULT_SMAP,		/* supervisor data access to a user page */
+	PTK_FAULT_PKEY,		/* protection key forbids the access */
+	PTK_FAULT_NON_CANONICAL, /* VA outside the implemented space (#GP) */
+	PTK_FAULT_ADDRESS_SIZE,	/* output address beyond the physical width */
+	PTK_FAULT_ACCESS_FLAG,	/* Arm AF = 0 */
+	PTK_FAULT_DOMAIN,	/* Arm32 domain no-access */
+	PTK_FAULT_BUS,		/* a table lies outside RAM (external abort) */
+	PTK_NR_FAULT_KINDS
+};
+
+struct ptk_fault {
+	enum ptk_fault_kind kind;
+	int level;		/* hardware level where it was found, -1 if none */
+	uint64_t syndrome;	/* what the hardware reports: x86 #PF error code */
+};
+
+/* x86 #PF error code bits, SDM vol. 3 §4.7 */
+#define PTK_X86_PF_P    (1u << 0)
+#define PTK_X86_PF_WR   (1u << 1)
+#define PTK_X86_PF_US   (1u << 2)
+#define PTK_X86_PF_RSVD (1u << 3)
+#define PTK_X86_PF_ID   (1u << 4)
+#define PTK_X86_PF_PK   (1u << 5)
+
+/* Permissions accumulated down a walk (hierarchical attributes). */
+struct ptk_walk_acc {
+	uint32_t perm;		/* PTK_PROT_* every level so far allows */
+	uint8_t pkey;
+	uint8_t memtype;
+};
+
+struct ptk_walk_req {
+	uint64_t va;
+	enum ptk_access access;
+	bool user;		/* CPL3 / EL0 */
+	bool implicit;		/* supervisor implicit access (ignores EFLAGS.AC) */
+	bool no_update;		/* do not set accessed/dirty bits */
+};
+
+/* A VA range that Linux names in its ptdump ("---[ User Space ]---"). */
+struct ptk_marker {
+	uint64_t start;
+	const char *name;
+	unsigned max_lines;	/* 0 = unlimited */
+};
+
+struct ptk_va_range { uint64_t start, end; };	/* end inclusive */
+
+struct ptk_format;
+
+struct ptk_format_ops {
+	/* Which root serves this VA, or a fault (non-canonical, address size). */
+	int (*select_root)(const struct ptk_format *f, const struct ptk_cpu *cpu,
+			   uint64_t va, struct ptk_fault *fault);
+	/* Judge one entry met by the walker: PTK_DESC_TABLE to descend,
+	 * PTK_DESC_LEAF when translation ends here, PTK_DESC_INVALID with
+	 * *fault filled.  Accumulates hierarchical permissions in *acc. */
+	enum ptk_desc_type (*walk_entry)(const struct ptk_format *f,
+					 const struct ptk_cpu *cpu, unsigned lvl,
+					 uint64_t raw, const struct ptk_walk_req *req,
+					 struct ptk_walk_acc *acc, struct ptk_fault *fault);
+	/* Permission rules once the leaf is known.  True if allowed. */
+	bool (*check_access)(const struct ptk_format *f, const struct ptk_cpu *cpu,
+			     const struct ptk_walk_req *req,
+			     const struct ptk_walk_acc *acc, unsigned leaf_lvl,
+			     struct ptk_fault *fault);
+	/* The entry as the hardware rewrites it when it uses it (A/D bits). */
+	uint64_t (*update_ad)(const struct ptk_format *f, unsigned lvl,
+			      uint64_t raw, bool leaf, bool write);
+
+	/* Encoders and decoder used by the engine. */
+	uint64_t (*mk_table)(const struct ptk_format *f, unsigned lvl, uint64_t table_pa);
+	int (*mk_leaf)(const struct ptk_format *f, unsigned lvl, uint64_t pa,
+		       const struct ptk_prot *prot, uint64_t *raw);
+	void (*decode)(const struct ptk_format *f, unsigned lvl, uint64_t raw,
+		       struct ptk_desc *d);
+
+	/* Render the entry's bits for people: "P RW US A PS XD pkey=3". */
+	int (*describe)(const struct ptk_format *f, unsigned lvl, uint64_t raw,
+			char *buf, size_t len);
+	/* ptdump: the attribute columns of Linux's dumper for this entry. */
+	int (*ptdump_prot)(const struct ptk_format *f, int pglevel, uint64_t raw,
+			   char *buf, size_t len);
+	/* Default control state, as Linux sets it. */
+	void (*cpu_defaults)(const struct ptk_format *f, struct ptk_cpu *cpu);
+};
+
+struct ptk_format {
+	const char *name;		/* "x86_64-4level" */
+	const char *arch;		/* "x86_64" */
+	uint8_t nlevels;
+	uint8_t entry_shift;		/* log2 of entry bytes */
+	uint8_t table_shift;		/* log2 of table bytes */
+	uint8_t va_bits;		/* implemented VA width per root */
+	uint8_t max_pa_bits;		/* widest output address the format encodes */
+	uint8_t min_pa_bits;
+	uint8_t default_pa_bits;
+	uint8_t nroots;
+	uint64_t ptdump_mask;		/* bits that must match for ptdump to merge runs */
+	struct ptk_level_geom level[PTK_MAX_LEVELS];
+	int8_t hwlevel_of[PTK_NR_PGLEVELS];	/* -1: folded */
+	const char *const *memtype_names;	/* index = ptk_prot.memtype */
+	uint8_t nr_memtypes;
+	uint8_t nr_pkeys;		/* 0 if the format has none */
+	const char *syndrome_name;	/* what the fault syndrome is called: "error code" */
+	const struct ptk_marker *markers;	/* Linux's ptdump markers, NULL-named last */
+	const struct ptk_va_range *dump_ranges;	/* what ptdump walks, end {0,0} */
+	const struct ptk_format_ops *ops;
+};
+
+/* Formats the library knows.  Lookup by name ("x86_64-4level"). */
+const struct ptk_format *ptk_format_find(const char *name);
+extern const struct ptk_format ptk_format_x86_64_4level;
+extern const struct ptk_format ptk_format_x86_64_5level;
+
+static inline uint64_t ptk_level_size(const struct ptk_format *f, unsigned lvl)
+{
+	return 1ull << f->level[lvl].shift;
+}
+
+static inline unsigned ptk_level_index(const struct ptk_format *f, unsigned lvl,
+				       uint64_t va)
+{
+	return (unsigned)(va >> f->level[lvl].shift) &
+	       ((1u << f->level[lvl].bits) - 1);
+}
+
+static inline unsigned ptk_entries_per_table(const struct ptk_format *f, unsigned lvl)
+{
+	return 1u << f->level[lvl].bits;
+}
+
+const char *ptk_pglevel_name(enum ptk_pglevel l);
+const char *ptk_fault_name(enum ptk_fault_kind k);
+const char *ptk_access_name(enum ptk_access a);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

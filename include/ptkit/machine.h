@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The machine: the context object every call works on.  It carries the
+ * simulated physical memory, the page-frame allocator, the descriptor format
+ * and the CPU's control state.  Several machines coexist freely; the library
+ * keeps no global mutable state.
+ */
+#ifndef PTKIT_MACHINE_H
+#define PTKIT_MACHINE_H
+
+#include <ptkit/arch.h>
+#include <ptkit/error.h>
+#include <ptkit/phys.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ptk_machine;
+
+struct ptk_machine_config {
+	const struct ptk_format *fmt;
+	const struct ptk_phys_range *ram;
+	size_t nr_ram;
+	unsigned pa_bits;	/* 0: the format's default */
+};
+
+/* The page-frame allocator the engine draws page-table pages from.  The
+ * default hands out frames top-down from RAM; the buddy allocator replaces it
+ * through this same interface. */
+struct ptk_frame_ops {
+	int (*alloc)(void *ctx, unsigned order, uint64_t *pa);
+	void (*free)(void *ctx, uint64_t pa, unsigned order);
+};
+
+int ptk_machine_create(struct ptk_machine **out, const struct ptk_machine_config *cfg,
+		       struct ptk_error *err);
+void ptk_machine_destroy(struct ptk_machine *m);
+
+const struct ptk_format *ptk_machine_format(const struct ptk_machine *m);
+struct ptk_phys *ptk_machine_phys(struct ptk_machine *m);
+const struct ptk_phys *ptk_machine_phys_const(const struct ptk_machine *m);
+struct ptk_cpu *ptk_machine_cpu(struct ptk_machine *m);
+struct ptk_error *ptk_machine_error(struct ptk_machine *m);
+const char *ptk_machine_errmsg(const struct ptk_machine *m);
+
+void ptk_machine_set_frame_ops(struct ptk_machine *m, const struct ptk_frame_ops *ops,
+			       void *ctx);
+/* Page frames for the engine.  order 0 = one 4 KiB page. */
+int ptk_alloc_frames(struct ptk_machine *m, unsigned order, uint64_t *pa);
+void ptk_free_frames(struct ptk_machine *m, uint64_t pa, unsigned order);
+uint64_t ptk_frames_in_use(const struct ptk_machine *m);
+
+/* Failure injection: make the n-th allocation from now fail (1 = the next
+ * one); 0 disables.  Counts every call of ptk_alloc_frames. */
+void ptk_machine_fail_nth_alloc(struct ptk_machine *m, uint64_t n);
+uint64_t ptk_machine_alloc_calls(const struct ptk_machine *m);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

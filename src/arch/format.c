@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+/* The table of known formats and the names shared by all of them. */
+#include <stdio.h>
+#include <string.h>
+
+#include <ptkit/arch.h>
+#include "arch/format_util.h"
+
+static const struct ptk_format *const formats[] = {
+	&ptk_format_x86_64_4level,
+	&ptk_format_x86_64_5level,
+};
+
+const struct ptk_format *ptk_format_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (!strcmp(formats[i]->name, name))
+			return formats[i];
+	return NULL;
+}
+
+const char *ptk_pglevel_name(enum ptk_pglevel l)
+{
+	static const char *const names[] = { "pgd", "p4d", "pud", "pmd", "pte" };
+
+	return (unsigned)l < PTK_NR_PGLEVELS ? names[l] : "?";
+}
+
+const char *ptk_fault_name(enum ptk_fault_kind k)
+{
+	static const char *const names[PTK_NR_FAULT_KINDS] = {
+		[PTK_FAULT_NONE] = "none",
+		[PTK_FAULT_NOT_PRESENT] = "not present",
+		[PTK_FAULT_RESERVED] = "reserved bit set",
+		[PTK_FAULT_WRITE] = "write to read-only page",
+		[PTK_FAULT_USER] = "user access to supervisor page",
+		[PTK_FAULT_EXEC] = "fetch from no-execute page",
+		[PTK_FAULT_SMEP] = "SMEP: supervisor fetch from user page",
+		[PTK_FAULT_SMAP] = "SMAP: supervisor access to user page",
+		[PTK_FAULT_PKEY] = "protection key",
+		[PTK_FAULT_NON_CANONICAL] = "non-canonical address",
+		[PTK_FAULT_ADDRESS_SIZE] = "address size",
+		[PTK_FAULT_ACCESS_FLAG] = "access flag",
+		[PTK_FAULT_DOMAIN] = "domain",
+		[PTK_FAULT_BUS] = "table outside RAM",
+	};
+
+	return (unsigned)k < PTK_NR_FAULT_KINDS ? names[k] : "?";
+}
+
+const char *ptk_access_name(enum ptk_access a)
+{
+	static const char *const names[] = { "read", "write", "exec" };
+
+	return (unsigned)a < 3 ? names[a] : "?";
+}
+
+int format_bitnames(char *buf, size_t len, uint64_t val, const struct bitname *rows,
+		    size_t nrows)
+{
+	int n = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < nrows; i++) {
+		if (!rows[i].mask || (val & rows[i].mask) != rows[i].mask)
+			continue;
+		n += snprintf(buf + n, len > (size_t)n ? len - n : 0, "%s%s", n ? " " : "",
+			      rows[i].name);
+	}
+	return n;
+}

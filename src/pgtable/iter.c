@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+/* Iteration over the leaf mappings of a tree, in VA order. */
+#include "pgtable/pgtable_priv.h"
+
+struct iter_ctx {
+	const struct ptk_pgtable *pt;
+	ptk_mapping_fn fn;
+	void *ctx;
+};
+
+/* Sign-extend a VA assembled from indices into the root's canonical half. */
+static uint64_t canonical(const struct ptk_format *f, uint64_t va)
+{
+	return (uint64_t)((int64_t)(va << (64 - f->va_bits)) >> (64 - f->va_bits));
+}
+
+static int iter_table(struct iter_ctx *it, unsigned lvl, uint64_t table_pa, uint64_t base,
+		      uint64_t start, uint64_t last)
+{
+	const struct ptk_format *f = it->pt->f;
+	const uint8_t *t = phys_page_for_read(it->pt->m->phys, table_pa);
+	uint64_t span = ptk_level_size(f, lvl);
+
+	if (!t)
+		return ptk_err(&it->pt->m->err, -EFAULT, "table at %#llx is outside RAM",
+			       (unsigned long long)table_pa);
+	for (unsigned i = 0; i < ptk_entries_per_table(f, lvl); i++) {
+		uint64_t va = canonical(f, base + (uint64_t)i * span);
+		uint64_t raw = table_get(f, t, i);
+		struct ptk_desc d;
+		int rc = 0;
+
+		if (va + span - 1 < start || va > last)
+			continue;
+		f->ops->decode(f, lvl, raw, &d);
+		if (d.type == PTK_DESC_TABLE && lvl + 1 < f->nlevels) {
+			rc = iter_table(it, lvl + 1, d.addr, va, start, last);
+		} else if (d.type == PTK_DESC_LEAF) {
+			struct ptk_mapping map = {
+				.va = va, .pa = d.addr, .size = span, .level = (int)lvl,
+				.entry_pa = table_pa + ((uint64_t)i << f->entry_shift),
+				.entry = raw, .prot = d.prot,
+			};
+			rc = it->fn(it->ctx, &map);
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int ptk_for_each_mapping(const struct ptk_pgtable *pt, uint64_t start, uint64_t end,
+			 ptk_mapping_fn fn, void *ctx)
+{
+	struct iter_ctx it = { pt, fn, ctx };
+	int rc = 0;
+
+	for (unsigned r = 0; r < pt->nroots && !rc; r++) {
+		/* Root r covers the VAs whose top bits select it. */
+		uint64_t base = r ? ~0ull << pt->f->va_bits : 0;
+
+		rc = iter_table(&it, 0, pt->root[r], base, start, end);
+	}
+	return rc;
+}

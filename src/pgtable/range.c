@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The shared walker of map, unmap and protect; see range.h.  It follows the
+ * shape of mm/memory.c and arch/arm64/mm/mmu.c: one function per table,
+ * iterating the entries a range covers, deciding, then acting.
+ */
+#include <stdlib.h>
+
+#include "pgtable/range.h"
+
+static bool whole_entry(const struct ptk_format *f, unsigned lvl, uint64_t va, uint64_t last)
+{
+	uint64_t mask = ptk_level_size(f, lvl) - 1;
+
+	return !(va & mask) && (last & mask) == mask;
+}
+
+/* May a map put a leaf at this level for [va, last]?  The largest page that
+ * alignment allows, as alloc_init_pud()/alloc_init_pmd() choose, unless the
+ * caller forced a size. */
+static bool leaf_fits(const struct range_ctx *c, unsigned lvl, uint64_t va, uint64_t last)
+{
+	const struct ptk_format *f = c->f;
+	uint64_t size = ptk_level_size(f, lvl);
+
+	if (!f->level[lvl].leaf || !whole_entry(f, lvl, va, last))
+		return false;
+	if (c->page_size)
+		return c->page_size == size;
+	return !((c->pa0 + (va - c->va0)) & (size - 1));
+}
+
+enum range_action range_decide(const struct range_ctx *c, unsigned lvl,
+			       const struct ptk_desc *d, uint64_t va, uint64_t last)
+{
+	bool whole = whole_entry(c->f, lvl, va, last);
+
+	switch (c->op) {
+	case RANGE_MAP:
+		if (d->type == PTK_DESC_TABLE)
+			return RA_DESCEND;
+		if (d->type == PTK_DESC_LEAF)
+			return RA_CONFLICT;
+		return leaf_fits(c, lvl, va, last) ? RA_LEAF : RA_NEW_TABLE;
+	case RANGE_UNMAP:
+		if (d->type == PTK_DESC_TABLE)
+			return RA_DESCEND;
+		if (d->type == PTK_DESC_LEAF)
+			return whole ? RA_CLEAR : RA_SPLIT;
+		return RA_SKIP;
+	case RANGE_PROTECT:
+		if (d->type == PTK_DESC_TABLE)
+			return RA_DESCEND;
+		if (d->type == PTK_DESC_LEAF)
+			return whole ? RA_REPROTECT : RA_SPLIT;
+		return RA_HOLE;
+	}
+	return RA_SKIP;
+}
+
+/*
+ * A table as the walker sees it: real bytes, or (planning only) a table that
+ * does not exist yet: empty, or about to be filled by splitting a leaf.
+ */
+struct table_view {
+	uint64_t pa;		/* 0: not allocated yet */
+	uint8_t *bytes;
+	const struct ptk_desc *split_of; /* planning a split: the leaf it replaces */
+};
+
+static void view_entry(const struct range_ctx *c, const struct table_view *tv,
+		       unsigned lvl, unsigned idx, uint64_t *raw, struct ptk_desc *d)
+{
+	const struct ptk_format *f = c->f;
+
+	if (tv->bytes) {
+		*raw = table_get(f, tv->bytes, idx);
+		f->ops->decode(f, lvl, *raw, d);
+	} else if (tv->split_of) {
+		*raw = 0;
+		*d = *tv->split_of;
+		d->addr += (uint64_t)idx << f->level[lvl].shift;
+	} else {
+		*raw = 0;
+		*d = (struct ptk_desc){ .type = PTK_DESC_INVALID };
+	}
+}
+
+static int range_table(struct range_ctx *c, unsigned lvl, struct table_view *tv,
+		       uint64_t va, uint64_t last);
+
+/* Planning shortcut: an empty new table whose entries will all be leaves
+ * needs no further tables; skip iterating them one by one. */
+static bool plan_all_leaves(const struct range_ctx *c, unsigned lvl,
+			    const struct table_view *tv, uint64_t va, uint64_t last)
+{
+	uint64_t mask = ptk_level_size(c->f, lvl) - 1;
+
+	return c->planning && !tv->bytes && !tv->split_of && c->op == RANGE_MAP &&
+	       c->f->level[lvl].leaf && !(va & mask) && (last & mask) == mask &&
+	       leaf_fits(c, lvl, va, va | mask);
+}
+
+static uint64_t take_table(struct range_ctx *c)
+{
+	uint64_t pa = c->pool[c->pool_used++];
+
+	ptcount_insert(&c->pt->counts, pa);
+	return pa;
+}
+
+static void link_table(struct range_ctx *c, struct table_view *tv, unsigned lvl,
+		       unsigned idx, uint64_t child)
+{
+	table_put(c->f, tv->bytes, idx, c->f->ops->mk_table(c->f, lvl, child));
+}
+
+/* Fill a new table with the leaves that together map what one leaf did. */
+static void fill_split(struct range_ctx *c, uint64_t table, unsigned lvl,
+		       const struct ptk_desc *leaf)
+{
+	const struct ptk_format *f = c->f;
+	uint8_t *t = phys_page_for_write(c->pt->m->phys, table);
+	unsigned n = ptk_entries_per_table(f, lvl);
+
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t raw = 0;
+
+		f->ops->mk_leaf(f, lvl, leaf->addr + ((uint64_t)i << f->level[lvl].shift),
+				&leaf->prot, &raw);
+		table_put(f, t, i, raw);
+	}
+	*ptcount_find(&c->pt->counts, table) = n;
+}
+
+static int descend(struct range_ctx *c, unsigned lvl, uint64_t child,
+		   const struct ptk_desc *split_of, uint64_t va, uint64_t last)
+{
+	struct table_view sub = { .pa = child, .split_of = split_of };
+
+	if (child) {
+		sub.bytes = phys_page_for_write(c->pt->m->phys, child);
+		if (!sub.bytes)
+			return ptk_err(&c->pt->m->err, -EFAULT,
+				       "table at %#llx (level %u) is outside RAM",
+				       (unsigned long long)child, lvl);
+	}
+	return range_table(c, lvl, &sub, va, last);
+}
+
+/* Act on one entry.  Returns the change in the table's live entries. */
+static int act_entry(struct range_ctx *c, unsigned lvl, struct table_view *tv, unsigned idx,
+		     enum range_action a, const struct ptk_desc *d, uint64_t va, uint64_t last)
+{
+	const struct ptk_format *f = c->f;
+	uint64_t raw = 0, child;
+	struct ptk_prot p;
+
+	switch (a) {
+	case RA_LEAF:
+		f->ops->mk_leaf(f, lvl, c->pa0 + (va - c->va0), &c->prot, &raw);
+		table_put(f, tv->bytes, idx, raw);
+		return 1;
+	case RA_NEW_TABLE:
+		child = take_table(c);
+		link_table(c, tv, lvl, idx, child);
+		descend(c, lvl + 1, child, NULL, va, last);
+		return 1;
+	case RA_SPLIT:
+		/* Break-before-make (Arm ARM D8.14.1): invalidate, flush, relink. */
+		child = take_table(c);
+		fill_split(c, child, lvl + 1, d);
+		table_put(f, tv->bytes, idx, 0);
+		pgtable_flush(c->pt, va & ~(ptk_level_size(f, lvl) - 1), ptk_level_size(f, lvl));
+		link_table(c, tv, lvl, idx, child);
+		descend(c, lvl + 1, child, NULL, va, last);
+		return 0;
+	case RA_CLEAR:
+		table_put(f, tv->bytes, idx, 0);
+		pgtable_flush(c->pt, va, last - va + 1);
+		return -1;
+	case RA_REPROTECT:
+		p = c->prot;
+		p.flags |= d->prot.flags & (PTK_PROT_ACCESSED | PTK_PROT_DIRTY);
+		f->ops->mk_leaf(f, lvl, d->addr, &p, &raw);
+		table_put(f, tv->bytes, idx, raw);
+		pgtable_flush(c->pt, va, last - va + 1);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* Unmap: a table left with no live entry is unlinked and freed
+ * (free_pte_range and friends). */
+static int reap_if_empty(struct range_ctx *c, unsigned lvl, struct table_view *tv,
+			 unsigned idx, uint64_t child, uint64_t va)
+{
+	uint32_t *live = ptcount_find(&c->pt->counts, child);
+	uint64_t span = ptk_level_size(c->f, lvl);
+
+	if (c->op != RANGE_UNMAP || !live || *live)
+		return 0;
+	table_put(c->f, tv->bytes, idx, 0);
+	pgtable_flush(c->pt, va & ~(span - 1), span);
+	pgtable_free_table(c->pt, child);
+	return -1;
+}
+
+static int plan_entry(struct range_ctx *c, unsigned lvl, enum range_action a,
+		      const struct ptk_desc *d, uint64_t va, uint64_t last)
+{
+	switch (a) {
+	case RA_CONFLICT:
+		c->fail_va = va;
+		return ptk_err(&c->pt->m->err, -EEXIST, "%#llx is mapped already",
+			       (unsigned long long)va);
+	case RA_HOLE:
+		c->fail_va = va;
+		return ptk_err(&c->pt->m->err, -ENOENT, "%#llx is not mapped",
+			       (unsigned long long)va);
+	case RA_NEW_TABLE:
+		c->need++;
+		return descend(c, lvl + 1, 0, NULL, va, last);
+	case RA_SPLIT:
+		c->need++;
+		return descend(c, lvl + 1, 0, d, va, last);
+	case RA_DESCEND:
+		return descend(c, lvl + 1, d->addr, NULL, va, last);
+	default:
+		return 0;
+	}
+}
+
+static int range_table(struct range_ctx *c, unsigned lvl, struct table_view *tv,
+		       uint64_t va, uint64_t last)
+{
+	const struct ptk_format *f = c->f;
+	int delta = 0, rc = 0;
+
+	if (plan_all_leaves(c, lvl, tv, va, last))
+		return 0;
+	for (;;) {
+		uint64_t sub_last = va | (ptk_level_size(f, lvl) - 1);
+		unsigned idx = ptk_level_index(f, lvl, va);
+		struct ptk_desc d;
+		enum range_action a;
+		uint64_t raw;
+
+		if (sub_last > last)
+			sub_last = last;
+		view_entry(c, tv, lvl, idx, &raw, &d);
+		a = range_decide(c, lvl, &d, va, sub_last);
+		if (c->planning) {
+			rc = plan_entry(c, lvl, a, &d, va, sub_last);
+			if (rc)
+				return rc;
+		} else if (a == RA_DESCEND) {
+			descend(c, lvl + 1, d.addr, NULL, va, sub_last);
+			delta += reap_if_empty(c, lvl, tv, idx, d.addr, va);
+		} else {
+			delta += act_entry(c, lvl, tv, idx, a, &d, va, sub_last);
+		}
+		if (sub_last == last)
+			break;
+		va = sub_last + 1;
+	}
+	if (delta && tv->pa)
+		*ptcount_find(&c->pt->counts, tv->pa) += (uint32_t)delta;
+	return 0;
+}
+
+static void release_pool(struct range_ctx *c, size_t n)
+{
+	while (n--)
+		ptk_free_frames(c->pt->m, c->pool[n], 0);
+}
+
+/* Take every table page the act pass needs, or none. */
+static int fill_pool(struct range_ctx *c)
+{
+	struct ptk_machine *m = c->pt->m;
+	int rc;
+
+	if (!c->need)
+		return 0;
+	c->pool = malloc(c->need * sizeof(*c->pool));
+	rc = c->pool ? ptcount_reserve(&c->pt->counts, c->need) : -ENOMEM;
+	if (rc)
+		return ptk_err(&m->err, -ENOMEM, "out of host memory");
+	for (size_t i = 0; i < c->need; i++) {
+		rc = ptk_alloc_frames(m, 0, &c->pool[i]);
+		if (!rc && (ptk_phys_zero(m->phys, c->pool[i], PTK_PAGE_SIZE) ||
+			    !phys_page_for_write(m->phys, c->pool[i]))) {
+			ptk_free_frames(m, c->pool[i], 0);
+			rc = ptk_err(&m->err, -ENOMEM, "out of host memory backing RAM");
+		}
+		if (rc) {
+			release_pool(c, i);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int range_run(struct range_ctx *c, unsigned r, uint64_t va, uint64_t size)
+{
+	struct table_view root = { .pa = c->pt->root[r] };
+	int rc;
+
+	root.bytes = phys_page_for_write(c->pt->m->phys, root.pa);
+	if (!root.bytes)
+		return ptk_err(&c->pt->m->err, -EFAULT, "root table %#llx is outside RAM",
+			       (unsigned long long)root.pa);
+	c->f = c->pt->f;
+	c->planning = true;
+	rc = range_table(c, 0, &root, va, va + size - 1);
+	if (!rc)
+		rc = fill_pool(c);
+	if (!rc) {
+		c->planning = false;
+		range_table(c, 0, &root, va, va + size - 1);
+	}
+	free(c->pool);
+	return rc;
+}

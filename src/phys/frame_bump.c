@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+/* The default page-frame allocator; see frame_bump.h. */
+#include <stdlib.h>
+
+#include <ptkit/machine.h>
+#include "phys/frame_bump.h"
+
+void frame_bump_init(struct frame_bump *b, const struct ptk_phys *phys)
+{
+	size_t n = ptk_phys_nr_ranges(phys);
+	struct ptk_phys_range r = ptk_phys_range_at(phys, n - 1);
+
+	*b = (struct frame_bump){ .phys = phys, .range = n - 1, .top = r.base + r.size };
+}
+
+void frame_bump_release(struct frame_bump *b)
+{
+	free(b->freed);
+	b->freed = NULL;
+	b->nr_freed = b->cap_freed = 0;
+}
+
+/* Carve 2^order frames, naturally aligned, moving down through the ranges. */
+static int bump_carve(struct frame_bump *b, unsigned order, uint64_t *pa)
+{
+	uint64_t bytes = PTK_PAGE_SIZE << order;
+
+	for (;;) {
+		struct ptk_phys_range r = ptk_phys_range_at(b->phys, b->range);
+		uint64_t cand = (b->top - bytes) & ~(bytes - 1);
+
+		if (b->top >= r.base + bytes && cand >= r.base) {
+			*pa = cand;
+			b->top = cand;
+			return 0;
+		}
+		if (b->range == 0)
+			return -ENOMEM;
+		b->range--;
+		r = ptk_phys_range_at(b->phys, b->range);
+		b->top = r.base + r.size;
+	}
+}
+
+static int bump_alloc(void *ctx, unsigned order, uint64_t *pa)
+{
+	struct frame_bump *b = ctx;
+
+	if (order == 0 && b->nr_freed) {
+		*pa = b->freed[--b->nr_freed];
+		return 0;
+	}
+	return bump_carve(b, order, pa);
+}
+
+static void bump_free(void *ctx, uint64_t pa, unsigned order)
+{
+	struct frame_bump *b = ctx;
+	size_t n = (size_t)1 << order;
+
+	if (b->nr_freed + n > b->cap_freed) {
+		size_t cap = (b->cap_freed + n) * 2;
+		uint64_t *p = realloc(b->freed, cap * sizeof(*p));
+
+		if (!p)
+			return;	/* the frames leak from the pool, not from accounting */
+		b->freed = p;
+		b->cap_freed = cap;
+	}
+	for (size_t i = 0; i < n; i++)
+		b->freed[b->nr_freed++] = pa + i * PTK_PAGE_SIZE;
+}
+
+const struct ptk_frame_ops frame_bump_ops = {
+	.alloc = bump_alloc,
+	.free = bump_free,
+};

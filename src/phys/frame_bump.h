@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The default page-frame allocator: frames handed out top-down from the
+ * highest RAM range (as memblock allocates by default), freed order-0 frames
+ * recycled first.  Simple on purpose; the buddy allocator replaces it behind
+ * struct ptk_frame_ops.
+ */
+#ifndef PTK_PHYS_FRAME_BUMP_H
+#define PTK_PHYS_FRAME_BUMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ptk_phys;
+struct ptk_frame_ops;
+
+struct frame_bump {
+	const struct ptk_phys *phys;
+	size_t range;		/* index of the range being carved */
+	uint64_t top;		/* frames below this address are still free */
+	uint64_t *freed;	/* recycled order-0 frames */
+	size_t nr_freed, cap_freed;
+};
+
+void frame_bump_init(struct frame_bump *b, const struct ptk_phys *phys);
+void frame_bump_release(struct frame_bump *b);
+extern const struct ptk_frame_ops frame_bump_ops;
+
+#endif

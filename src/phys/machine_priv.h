@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* The machine context, seen from inside the library. */
+#ifndef PTK_PHYS_MACHINE_PRIV_H
+#define PTK_PHYS_MACHINE_PRIV_H
+
+#include <ptkit/machine.h>
+#include "phys/store.h"
+#include "phys/frame_bump.h"
+
+struct ptk_pgtable;
+
+struct ptk_machine {
+	const struct ptk_format *fmt;
+	struct ptk_phys *phys;
+	struct ptk_cpu cpu;
+	struct ptk_error err;
+
+	const struct ptk_frame_ops *frame_ops;
+	void *frame_ctx;
+	struct frame_bump bump;		/* default allocator until the buddy one */
+	uint64_t frames_in_use;
+	uint64_t alloc_calls;
+	uint64_t fail_at;		/* alloc_calls value that fails; 0 = never */
+
+	/* Trees of this machine, owned by the pgtable layer, which installs
+	 * the release hook so that this layer never calls up into it. */
+	struct ptk_pgtable *pgtables;
+	void (*release_pgtables)(struct ptk_machine *m);
+};
+
+#endif

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ptdump: the kernel's page-table dump (mm/ptdump.c driving the
+ * architecture's note_page()), line for line.  Runs of entries with equal
+ * attributes, equal effective permissions and equal level are merged; a
+ * marker line opens each named region of the address space.
+ */
+#include <stdio.h>
+
+#include <ptkit/views.h>
+#include "pgtable/pgtable_priv.h"
+
+#define PTDUMP_MAX_VISITS (1ull << 28)	/* bounds a hostile image's walk */
+
+struct pg_state {
+	const struct ptk_pgtable *pt;
+	FILE *out;
+	int level;			/* -1 before the first entry */
+	uint64_t current_prot, effective_prot;
+	uint32_t eff_at[PTK_MAX_LEVELS];
+	uint64_t start_address;
+	const struct ptk_marker *marker;
+	unsigned long lines;
+	uint64_t visits;
+};
+
+static void print_run(struct pg_state *st, uint64_t addr)
+{
+	static const char units[] = "BKMGTPE";
+	const char *unit = units;
+	uint64_t delta = addr - st->start_address;
+	char prot[96];
+
+	fprintf(st->out, "0x%016llx-0x%016llx   ", (unsigned long long)st->start_address,
+		(unsigned long long)addr);
+	while (!(delta & 1023) && unit[1]) {
+		delta >>= 10;
+		unit++;
+	}
+	st->pt->f->ops->ptdump_prot(st->pt->f, st->level, st->current_prot, prot, sizeof(prot));
+	fprintf(st->out, "%9llu%c %s%s\n", (unsigned long long)delta, *unit, prot,
+		ptk_pglevel_name((enum ptk_pglevel)st->level));
+}
+
+static void next_marker(struct pg_state *st)
+{
+	if (st->marker->max_lines && st->lines > st->marker->max_lines) {
+		unsigned long nskip = st->lines - st->marker->max_lines;
+
+		fprintf(st->out, "... %lu entr%s skipped ... \n", nskip, nskip == 1 ? "y" : "ies");
+	}
+	st->marker++;
+	st->lines = 0;
+	fprintf(st->out, "---[ %s ]---\n", st->marker->name);
+}
+
+/* note_page() of arch/x86/mm/dump_pagetables.c, format-neutral. */
+static void note_page(struct pg_state *st, uint64_t addr, int level, uint64_t val,
+		      uint64_t eff)
+{
+	uint64_t new_prot = val & st->pt->f->ptdump_mask;
+	uint64_t new_eff = val ? eff & (PTK_PROT_WRITE | PTK_PROT_USER | PTK_PROT_EXEC) : 0;
+
+	if (st->level == -1) {
+		st->current_prot = new_prot;
+		st->effective_prot = new_eff;
+		st->level = level;
+		st->marker = st->pt->f->markers;
+		st->lines = 0;
+		fprintf(st->out, "---[ %s ]---\n", st->marker->name);
+		return;
+	}
+	if (new_prot == st->current_prot && new_eff == st->effective_prot &&
+	    level == st->level && !(st->marker[1].name && addr >= st->marker[1].start))
+		return;
+	if (!st->marker->max_lines || st->lines < st->marker->max_lines)
+		print_run(st, addr);
+	st->lines++;
+	if (st->marker[1].name && addr >= st->marker[1].start)
+		next_marker(st);
+	st->start_address = addr;
+	st->current_prot = new_prot;
+	st->effective_prot = new_eff;
+	st->level = level;
+}
+
+static uint64_t canonical(const struct ptk_format *f, uint64_t va)
+{
+	return (uint64_t)((int64_t)(va << (64 - f->va_bits)) >> (64 - f->va_bits));
+}
+
+static int dump_table(struct pg_state *st, unsigned lvl, uint64_t table_pa, uint64_t base,
+		      uint64_t start, uint64_t last)
+{
+	const struct ptk_format *f = st->pt->f;
+	const uint8_t *t = phys_page_for_read(st->pt->m->phys, table_pa);
+	uint64_t span = ptk_level_size(f, lvl);
+	int pl = (int)f->level[lvl].pglevel;
+
+	if (!t)
+		return ptk_err(&st->pt->m->err, -EFAULT, "table at %#llx is outside RAM",
+			       (unsigned long long)table_pa);
+	for (unsigned i = 0; i < ptk_entries_per_table(f, lvl); i++) {
+		uint64_t va = canonical(f, base + (uint64_t)i * span);
+		uint64_t raw = table_get(f, t, i);
+		struct ptk_desc d;
+		int rc;
+
+		if (va + span - 1 < start || va > last)
+			continue;
+		if (++st->visits > PTDUMP_MAX_VISITS)
+			return ptk_err(&st->pt->m->err, -ELOOP,
+				       "more than %llu entries: tables loop or are shared",
+				       PTDUMP_MAX_VISITS);
+		f->ops->decode(f, lvl, raw, &d);
+		st->eff_at[lvl] = (lvl ? st->eff_at[lvl - 1] : ~0u) & d.prot.flags;
+		if (va < start)
+			va = start;
+		if (d.type == PTK_DESC_TABLE && lvl + 1 < f->nlevels) {
+			rc = dump_table(st, lvl + 1, d.addr, va & ~(span - 1), start, last);
+			if (rc)
+				return rc;
+			continue;
+		}
+		note_page(st, va, pl, raw, st->eff_at[lvl]);
+	}
+	return 0;
+}
+
+int ptk_ptdump(const struct ptk_pgtable *pt, FILE *out)
+{
+	const struct ptk_format *f = pt->f;
+	struct pg_state st = { .pt = pt, .out = out, .level = -1 };
+
+	for (const struct ptk_va_range *r = f->dump_ranges; r->end; r++) {
+		struct ptk_fault fault;
+		int root = f->ops->select_root(f, &pt->m->cpu, r->start, &fault);
+		uint64_t base = r->start & ~((1ull << f->va_bits) - 1);
+		int rc;
+
+		if (root < 0)
+			continue;
+		rc = dump_table(&st, 0, pt->root[root], base, r->start, r->end);
+		if (rc)
+			return rc;
+	}
+	/* Flush out the last run, as ptdump_walk_pgd() does with addr 0. */
+	if (st.level != -1)
+		note_page(&st, 0, -1, 0, 0);
+	return 0;
+}
