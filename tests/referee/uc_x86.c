@@ -61,6 +61,9 @@
 #define PRIV_UCODE (UCX_RESERVED_PA + 0x6000)
 #define PRIV_RAM_SIZE (UCX_RESERVED_PA_SIZE - 0x1000)
 #define MMIO_SIZE  (PRIV_RAM)                 /* [0, PRIV_RAM) is MMIO */
+/* Shadow region above MAXPHYADDR, see on_unmapped() */
+#define SHADOW_BASE (1ULL << UCX_PA_BITS)
+#define SHADOW_SIZE ((size_t)(0ULL - SHADOW_BASE - PG_SIZE))
 
 /* stub entry points (offsets in both code pages) */
 #define OFF_PKRU   0x00  /* K: wrpkru; jmp r14 */
@@ -69,7 +72,11 @@
 #define OFF_FETCH  0x30  /* jmp rbx */
 #define OFF_SYSRET 0x40  /* K: mov rcx,r12; sysretq */
 
-#define UNTIL_ADDR 0x1ULL /* never executed: emulation ends on INT3 or a fault */
+/* uc_emu_start's "until" address, never reached (emulation ends on INT3 or
+ * a fault).  unicorn 2.0.1 translates it (VA -> PA, through the MMU) when
+ * emulation ends, so it must be mapped by our private branch: it is in the
+ * supervisor stub page, which is all INT3 there. */
+#define OFF_UNTIL  0xFF0
 
 #define MSR_EFER 0xC0000080u
 #define MSR_STAR 0xC0000081u
@@ -108,7 +115,7 @@ struct undo {
 
 struct ucx {
 	uc_engine *uc;
-	uc_hook h_intr, h_inval;
+	uc_hook h_intr, h_unmapped;
 
 	/* contexts: pristine[nxe] and a scratch one for reading error codes */
 	uc_context *pristine[2];
@@ -133,7 +140,7 @@ struct ucx {
 	uint64_t final_pa;
 	bool got_intr;
 	uint32_t intno;
-	bool got_inval;
+	unsigned long nunmapped; /* spurious VA-based unmapped checks (statistics) */
 	int cb_err;
 	unsigned nundo;
 	struct undo undo[UNDO_MAX];
@@ -333,6 +340,23 @@ static void mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t valu
 	}
 }
 
+/* The shadow region is never accessed for real (the walker cannot produce a
+ * physical address >= 2^40 without a reserved-bit fault). */
+static uint64_t shadow_read(uc_engine *uc, uint64_t off, unsigned size, void *ud)
+{
+	struct ucx *x = ud;
+	(void)uc; (void)off; (void)size;
+	x->cb_err = -EIO;
+	return 0;
+}
+
+static void shadow_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t value, void *ud)
+{
+	struct ucx *x = ud;
+	(void)uc; (void)off; (void)size; (void)value;
+	x->cb_err = -EIO;
+}
+
 static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
 {
 	struct ucx *x = ud;
@@ -343,13 +367,22 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *ud)
 	uc_emu_stop(uc);
 }
 
-static bool on_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
-		       int64_t value, void *ud)
+/*
+ * unicorn 2.0.1 looks the *virtual* address of every load/store/fetch up in
+ * its table of physical regions before the real (MMU) access and calls the
+ * *_UNMAPPED hooks when it is not there (i.e. for any VA >= MMIO+RAM end).
+ * That check is meaningless with paging on: report "handled" so that QEMU
+ * goes on with the real translation.  Every physical address below 2^40 is
+ * mapped (MMIO + private RAM) and the walker cannot produce larger ones, so
+ * no genuine unmapped access is hidden by this.
+ */
+static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+			int64_t value, void *ud)
 {
 	struct ucx *x = ud;
 	(void)uc; (void)type; (void)addr; (void)size; (void)value;
-	x->got_inval = true;
-	return false;
+	x->nunmapped++;
+	return true;
 }
 
 /* ---------------------------------------------------------------- set-up */
@@ -559,12 +592,14 @@ int ucx_open(struct ucx **out)
 		goto fail;
 	if ((r = uerr(uc_mem_map(x->uc, PRIV_RAM, PRIV_RAM_SIZE, UC_PROT_ALL))))
 		goto fail;
+	if ((r = uerr(uc_mmio_map(x->uc, SHADOW_BASE, SHADOW_SIZE, shadow_read, x, shadow_write, x))))
+		goto fail;
 	if ((r = write_private(x)))
 		goto fail;
 	r = -EIO;
 	if (uc_hook_add(x->uc, &x->h_intr, UC_HOOK_INTR, (void *)on_intr, x, 1, 0))
 		goto fail;
-	if (uc_hook_add(x->uc, &x->h_inval, UC_HOOK_MEM_INVALID, (void *)on_invalid, x, 1, 0))
+	if (uc_hook_add(x->uc, &x->h_unmapped, UC_HOOK_MEM_INVALID, (void *)on_unmapped, x, 1, 0))
 		goto fail;
 	/* SYSRET: CS = STAR[63:48]+16 | 3, SS = STAR[63:48]+8 | 3 */
 	if (wmsr(x->uc, MSR_STAR, 0x0010000800000000ULL))
@@ -634,7 +669,6 @@ static int run_query(struct ucx *x, const struct ucx_state *st, uint64_t va,
 	x->final_pa = 0;
 	x->got_intr = false;
 	x->intno = 0;
-	x->got_inval = false;
 	x->cb_err = 0;
 	x->nundo = 0;
 
@@ -658,18 +692,18 @@ static int run_query(struct ucx *x, const struct ucx_state *st, uint64_t va,
 		goto out;
 	uint64_t begin = st->pke ? kbase + OFF_PKRU : cont;
 
-	uc_err e = uc_emu_start(uc, begin, UNTIL_ADDR, 0, 0);
+	uc_err e = uc_emu_start(uc, begin, kbase + OFF_UNTIL, 0, 0);
 
 	r = -EIO;
 	if (getenv("UCX_DEBUG")) {
 		uint64_t rip = 0; uc_reg_read(uc, UC_X86_REG_RIP, &rip);
-		fprintf(stderr, "dbg: e=%d(%s) intr=%d intno=%u inval=%d cb_err=%d final=%d rip=%llx begin=%llx\n", e, uc_strerror(e), x->got_intr, x->intno, x->got_inval, x->cb_err, x->final_seen, (unsigned long long)rip, (unsigned long long)begin);
+		fprintf(stderr, "dbg: e=%d(%s) intr=%d intno=%u unmapped=%lu cb_err=%d final=%d rip=%llx begin=%llx\n", e, uc_strerror(e), x->got_intr, x->intno, x->nunmapped, x->cb_err, x->final_seen, (unsigned long long)rip, (unsigned long long)begin);
 	}
 	if (x->cb_err) {
 		r = x->cb_err;
 		goto out;
 	}
-	if (!x->got_intr || x->got_inval || (e != UC_ERR_OK && e != UC_ERR_EXCEPTION))
+	if (!x->got_intr || (e != UC_ERR_OK && e != UC_ERR_EXCEPTION))
 		goto out;
 	switch (x->intno) {
 	case EXC_BP:

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ptk_test.h"
+
+uint64_t ptk_test_seed(const char *test, uint64_t fixed_default)
+{
+	const char *env = getenv("PTK_SEED");
+	uint64_t seed = fixed_default;
+
+	if (env && !strcmp(env, "random")) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		seed = (uint64_t)ts.tv_sec * 1000000007ull ^ (uint64_t)ts.tv_nsec;
+	} else if (env && *env) {
+		seed = strtoull(env, NULL, 0);
+	}
+	printf("%s: seed %llu (rerun with PTK_SEED=%llu)\n", test, (unsigned long long)seed,
+	       (unsigned long long)seed);
+	fflush(stdout);
+	return seed;
+}
+
+uint64_t ptk_test_scale(uint64_t n)
+{
+	const char *env = getenv("PTK_SCALE");
+	uint64_t k = env ? strtoull(env, NULL, 0) : 1;
+
+	return n * (k ? k : 1);
+}
+
+struct ptk_machine *ptk_test_machine(const char *format, const struct ptk_phys_range *ram,
+				     size_t nr_ram, unsigned pa_bits)
+{
+	struct ptk_machine_config cfg = {
+		.fmt = ptk_format_find(format), .ram = ram, .nr_ram = nr_ram, .pa_bits = pa_bits,
+	};
+	struct ptk_error err = { 0 };
+	struct ptk_machine *m = NULL;
+
+	assert_non_null(cfg.fmt);
+	if (ptk_machine_create(&m, &cfg, &err))
+		fail_msg("machine: %s", err.msg);
+	return m;
+}
+
+static uint64_t check_table(const struct ptk_pgtable *pt, uint64_t table, unsigned lvl)
+{
+	struct ptk_machine *m = ptk_pgtable_machine(pt);
+	const struct ptk_format *f = ptk_machine_format(m);
+	unsigned n = ptk_entries_per_table(f, lvl), live = 0;
+	uint64_t tables = 1;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t e = 0;
+		struct ptk_desc d;
+
+		assert_int_equal(ptk_phys_read(ptk_machine_phys(m), table + ((uint64_t)i << f->entry_shift),
+					       &e, 1u << f->entry_shift), 0);
+		if (!e)
+			continue;
+		live++;
+		f->ops->decode(f, lvl, e, &d);
+		if (d.type == PTK_DESC_TABLE && lvl + 1 < f->nlevels)
+			tables += check_table(pt, d.addr, lvl + 1);
+	}
+	if (live != ptk_pgtable_live_entries(pt, table))
+		fail_msg("table %#llx at level %u: %u live entries, engine counts %u",
+			 (unsigned long long)table, lvl, live, ptk_pgtable_live_entries(pt, table));
+	/* Only roots may be empty: the engine frees empty tables. */
+	if (!live && lvl)
+		fail_msg("empty table %#llx left at level %u", (unsigned long long)table, lvl);
+	return tables;
+}
+
+uint64_t ptk_test_check_tree(const struct ptk_pgtable *pt)
+{
+	uint64_t tables = 0;
+
+	for (unsigned r = 0; r < ptk_pgtable_nroots(pt); r++)
+		tables += check_table(pt, ptk_pgtable_root(pt, r), 0);
+	assert_int_equal(tables, ptk_pgtable_nr_tables(pt));
+	return tables;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared test helpers: seeded randomness and machine fixtures. */
+#ifndef PTK_TEST_H
+#define PTK_TEST_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ptkit/ptkit.h>
+
+/* splitmix64: small, fast, and reproducible from one 64-bit seed. */
+struct rng {
+	uint64_t s;
+};
+
+static inline uint64_t rng_next(struct rng *r)
+{
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static inline uint64_t rng_below(struct rng *r, uint64_t n)
+{
+	return n ? rng_next(r) % n : 0;
+}
+
+static inline int rng_chance(struct rng *r, unsigned percent)
+{
+	return rng_below(r, 100) < percent;
+}
+
+/* The seed for a randomized test: PTK_SEED unset -> the fixed default (CI),
+ * PTK_SEED=random -> from the clock, else the number given.  Printed. */
+uint64_t ptk_test_seed(const char *test, uint64_t fixed_default);
+/* A count scaled by PTK_SCALE (default 1), for longer local runs. */
+uint64_t ptk_test_scale(uint64_t n);
+
+/* An x86-64 machine with the given RAM ranges; asserts on failure. */
+struct ptk_machine *ptk_test_machine(const char *format, const struct ptk_phys_range *ram,
+				     size_t nr_ram, unsigned pa_bits);
+
+
+
+/* Invariants of a tree: every table's live count equals its non-zero
+ * entries, the tree's table count equals the tables reachable from its
+ * roots.  Returns the number of reachable table pages; fails the test on a
+ * violation. */
+uint64_t ptk_test_check_tree(const struct ptk_pgtable *pt);
+#endif

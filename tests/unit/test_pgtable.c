@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: MIT
+/* pgtable/: the kernel-named primitives and the range operations. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <ptkit/x86_64.h>
+#include "pgtable/range.h"
+#include "ptk_test.h"
+
+#define KiB (1ull << 10)
+#define MiB (1ull << 20)
+#define GiB (1ull << 30)
+
+struct fixture {
+	struct ptk_machine *m;
+	struct ptk_pgtable *pt;
+	const struct ptk_format *f;
+};
+
+static int setup_fmt(void **state, const char *fmt)
+{
+	static const struct ptk_phys_range ram[] = { { 0, 4 * GiB }, { 1ull << 36, 64 * GiB } };
+	struct fixture *fx = calloc(1, sizeof(*fx));
+
+	fx->m = ptk_test_machine(fmt, ram, 2, 40);
+	fx->f = ptk_machine_format(fx->m);
+	assert_int_equal(ptk_pgd_alloc(fx->m, "pt", &fx->pt), 0);
+	*state = fx;
+	return 0;
+}
+
+static int setup4(void **state) { return setup_fmt(state, "x86_64-4level"); }
+static int setup5(void **state) { return setup_fmt(state, "x86_64-5level"); }
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	ptk_test_check_tree(fx->pt);
+	ptk_machine_destroy(fx->m);
+	free(fx);
+	return 0;
+}
+
+static struct ptk_prot prot(const struct fixture *fx, const char *s)
+{
+	struct ptk_prot p;
+
+	assert_int_equal(ptk_prot_parse(fx->f, s, &p), 0);
+	return p;
+}
+
+static int xlate(struct fixture *fx, uint64_t va, enum ptk_access acc, bool user,
+		 struct ptk_walk_result *res)
+{
+	struct ptk_walk_req req = { .va = va, .access = acc, .user = user, .no_update = true };
+
+	return ptk_translate(fx->m, fx->pt, &req, res);
+}
+
+static uint64_t pa_of(struct fixture *fx, uint64_t va)
+{
+	struct ptk_walk_result res;
+
+	if (xlate(fx, va, PTK_ACC_READ, false, &res))
+		return ~0ull;
+	return res.pa;
+}
+
+/* The seed-000 chain by hand: pgd_offset, p4d_alloc (folded on 4-level),
+ * pud_alloc, pmd_alloc, pte_alloc, set_pte(mk_pte()). */
+static void primitives_build_a_mapping(void **state)
+{
+	struct fixture *fx = *state;
+	uint64_t va = 0x7f1234567000ull, pte;
+	struct ptk_prot p = prot(fx, "rw");
+	ptk_ptep_t pgd, p4d, pud, pmd, ptep;
+
+	pgd = ptk_pgd_offset(fx->pt, va);
+	assert_int_equal(pgd.pa, ptk_pgtable_root(fx->pt, 0) + 8 * ptk_level_index(fx->f, 0, va));
+	assert_int_equal(ptk_p4d_alloc(fx->pt, pgd, va, &p4d), 0);
+	if (fx->f->hwlevel_of[PTK_P4D] < 0)
+		assert_memory_equal(&p4d, &pgd, sizeof(pgd));	/* folded */
+	assert_int_equal(ptk_pud_alloc(fx->pt, p4d, va, &pud), 0);
+	assert_int_equal(ptk_pmd_alloc(fx->pt, pud, va, &pmd), 0);
+	assert_int_equal(ptk_pte_alloc(fx->pt, pmd, va, &ptep), 0);
+	assert_true(ptk_entry_none(fx->pt, ptep, ptk_entry_read(fx->pt, ptep)));
+	assert_int_equal(ptk_mk_pte(fx->f, 0x3000, &p, &pte), 0);
+	assert_int_equal(pte, 0x8000000000003003ull);
+	assert_int_equal(ptk_pte_pfn(fx->f, pte), 3);
+	assert_int_equal(ptk_set_pte(fx->pt, ptep, pte), 0);
+	assert_int_equal(pa_of(fx, va + 0x123), 0x3123);
+	/* The offsets find what the allocations made. */
+	assert_int_equal(ptk_pte_offset(fx->pt, ptk_pmd_offset(fx->pt, ptk_pud_offset(fx->pt,
+			 ptk_p4d_offset(fx->pt, pgd, va), va), va), va).pa, ptep.pa);
+	assert_int_equal(ptk_pgtable_nr_tables(fx->pt), fx->f->nlevels);
+	assert_int_equal(ptk_unmap_range(fx->pt, va, 4 * KiB), 0);
+	assert_int_equal(ptk_pgtable_nr_tables(fx->pt), 1);
+}
+
+struct level_count {
+	uint64_t n[PTK_MAX_LEVELS];
+};
+
+static int count_levels(void *ctx, const struct ptk_mapping *map)
+{
+	((struct level_count *)ctx)->n[map->level]++;
+	return 0;
+}
+
+static struct level_count leaves(struct fixture *fx)
+{
+	struct level_count c = { { 0 } };
+
+	ptk_for_each_mapping(fx->pt, 0, ~0ull, count_levels, &c);
+	return c;
+}
+
+/* Auto page size: the largest that VA and PA alignment allow, as
+ * alloc_init_pud() tries 1 GiB blocks before 2 MiB before 4 KiB. */
+static void auto_picks_largest_pages(void **state)
+{
+	struct fixture *fx = *state;
+	struct ptk_prot p = prot(fx, "rw");
+	unsigned pud = (unsigned)fx->f->hwlevel_of[PTK_PUD];
+	struct level_count c;
+
+	/* 4K + 2M + 1G + 2M + 4K, laid out so each piece is aligned. */
+	assert_int_equal(ptk_map_range(fx->pt, GiB - 2 * MiB - 4 * KiB, GiB - 2 * MiB - 4 * KiB,
+				       GiB + 4 * MiB + 8 * KiB, &p, 0), 0);
+	c = leaves(fx);
+	assert_int_equal(c.n[pud], 1);
+	assert_int_equal(c.n[pud + 1], 2);
+	assert_int_equal(c.n[pud + 2], 2);
+	assert_int_equal(pa_of(fx, GiB + 12345), GiB + 12345);
+	/* Misaligned VA and PA modulo 2 MiB: only 4K pages are possible. */
+	assert_int_equal(ptk_map_range(fx->pt, 8 * GiB, 8 * GiB + 4 * KiB, 4 * MiB, &p, 0), 0);
+	c = leaves(fx);
+	assert_int_equal(c.n[pud + 2], 2 + 1024);
+}
+
+static void forced_page_sizes(void **state)
+{
+	struct fixture *fx = *state;
+	struct ptk_prot p = prot(fx, "rw");
+	unsigned pud = (unsigned)fx->f->hwlevel_of[PTK_PUD];
+	struct level_count c;
+
+	assert_int_equal(ptk_map_range(fx->pt, 0, 0, 2 * GiB, &p, 2 * MiB), 0);
+	c = leaves(fx);
+	assert_int_equal(c.n[pud + 1], 1024);
+	assert_int_equal(c.n[pud], 0);
+	assert_int_equal(ptk_map_range(fx->pt, 4 * GiB, 4 * GiB, 8 * MiB, &p, 4 * KiB), 0);
+	assert_int_equal(leaves(fx).n[pud + 2], 2048);
+	/* A size that is not a page of this format, and misalignment to it. */
+	assert_int_equal(ptk_map_range(fx->pt, 8 * GiB, 0, 4 * MiB, &p, 4 * MiB), -EINVAL);
+	assert_non_null(strstr(ptk_machine_errmsg(fx->m), "no 4096 KiB pages"));
+	assert_int_equal(ptk_map_range(fx->pt, 8 * GiB + 4 * KiB, 0, 2 * MiB, &p, 2 * MiB), -EINVAL);
+}
+
+static void bad_ranges_change_nothing(void **state)
+{
+	struct fixture *fx = *state;
+	struct ptk_prot p = prot(fx, "rw");
+	uint64_t tables;
+
+	assert_int_equal(ptk_map_range(fx->pt, 0x200000, 0x200000, 0x400000, &p, 0), 0);
+	tables = ptk_pgtable_nr_tables(fx->pt);
+	/* Overlap: the range's tail is mapped, so nothing at all is written. */
+	assert_int_equal(ptk_map_range(fx->pt, 0, 0x10000000, 0x201000, &p, 0), -EEXIST);
+	assert_non_null(strstr(ptk_machine_errmsg(fx->m), "0x200000 is mapped already"));
+	assert_int_equal(pa_of(fx, 0), ~0ull);
+	assert_int_equal(ptk_pgtable_nr_tables(fx->pt), tables);
+	assert_int_equal(ptk_map_range(fx->pt, 0x1001, 0, 0x1000, &p, 0), -EINVAL);
+	assert_int_equal(ptk_map_range(fx->pt, 0x1000, 0, 0, &p, 0), -EINVAL);
+	assert_int_equal(ptk_map_range(fx->pt, 0x1000, 1ull << 40, 0x1000, &p, 0), -ERANGE);
+	assert_non_null(strstr(ptk_machine_errmsg(fx->m), "40-bit physical width"));
+	/* Non-canonical, and a range that would cross the canonical hole. */
+	assert_int_equal(ptk_map_range(fx->pt, 1ull << 60, 0, 0x1000, &p, 0), -EINVAL);
+	assert_int_equal(ptk_map_range(fx->pt, (1ull << (fx->f->va_bits - 1)) - 0x1000, 0, 0x2000,
+				       &p, 0), -EINVAL);
+	assert_int_equal(ptk_map_range(fx->pt, ~0ull - 0xfff, 0, 0x2000, &p, 0), -ERANGE);
+	assert_int_equal(ptk_protect_range(fx->pt, 0x100000, 0x200000, &p), -ENOENT);
+	assert_int_equal(ptk_pgtable_nr_tables(fx->pt), tables);
+}
+
+/* Unmapping 4K out of a 1G page splits 1G -> 2M -> 4K and nothing else. */
+static void unmap_splits_only_where_cut(void **state)
+{
+	struct fixture *fx = *state;
+	struct ptk_prot p = prot(fx, "rwg");
+	unsigned pud = (unsigned)fx->f->hwlevel_of[PTK_PUD];
+	struct level_count c;
+
+	assert_int_equal(ptk_map_range(fx->pt, 0xffff888000000000ull, 0, GiB, &p, 0), 0);
+	assert_int_equal(ptk_unmap_range(fx->pt, 0xffff888000201000ull, 4 * KiB), 0);
+	c = leaves(fx);
+	assert_int_equal(c.n[pud], 0);
+	assert_int_equal(c.n[pud + 1], 511);
+	assert_int_equal(c.n[pud + 2], 511);
+	assert_int_equal(pa_of(fx, 0xffff888000201000ull), ~0ull);
+	assert_int_equal(pa_of(fx, 0xffff888000202000ull), 0x202000);
+	assert_int_equal(pa_of(fx, 0xffff888000200fffull), 0x200fff);
+	assert_int_equal(pa_of(fx, 0xffff88803fffffffull), 0x3fffffff);
+	/* The split kept every attribute: global, writable, NX. */
+	{
+		struct ptk_walk_result res;
+
+		assert_int_equal(xlate(fx, 0xffff888000202000ull, PTK_ACC_WRITE, false, &res), 0);
+		assert_true(res.acc.perm & PTK_PROT_GLOBAL);
+		assert_int_equal(xlate(fx, 0xffff888000202000ull, PTK_ACC_EXEC, false, &res), -EFAULT);
+	}
+	/* Unmapping the rest frees every table below the root. */
+	assert_int_equal(ptk_unmap_range(fx->pt, 0xffff888000000000ull, GiB), 0);
+	assert_int_equal(ptk_pgtable_nr_tables(fx->pt), 1);
+	assert_int_equal(ptk_frames_in_use(fx->m), 1);
+}
+
+static void protect_splits_and_keeps_ad(void **state)
+{
+	struct fixture *fx = *state;
+	struct ptk_prot rw = prot(fx, "rwu"), ro = prot(fx, "ru");
+	unsigned pmd = (unsigned)fx->f->hwlevel_of[PTK_PMD];
+	struct ptk_walk_result res;
+	struct ptk_walk_req wr = { .va = 0x600000, .access = PTK_ACC_WRITE, .user = true };
+
+	assert_int_equal(ptk_map_range(fx->pt, 0x400000, 0x400000, 4 * MiB, &rw, 0), 0);
+	assert_int_equal(ptk_translate(fx->m, fx->pt, &wr, &res), 0);	/* sets A and D */
+	assert_int_equal(ptk_protect_range(fx->pt, 0x600000, 8 * KiB, &ro), 0);
+	assert_int_equal(leaves(fx).n[pmd], 1);		/* the other 2M stays whole */
+	assert_int_equal(xlate(fx, 0x600000, PTK_ACC_WRITE, true, &res), -EFAULT);
+	assert_int_equal(res.fault.kind, PTK_FAULT_WRITE);
+	assert_true(res.step[res.nsteps - 1].entry & PTK_X86_PAGE_DIRTY);
+	assert_int_equal(xlate(fx, 0x602000, PTK_ACC_WRITE, true, &res), 0);
+	assert_int_equal(xlate(fx, 0x400000, PTK_ACC_WRITE, true, &res), 0);
+}
+
+struct flush_probe {
+	struct fixture *fx;
+	unsigned calls, saw_invalid;
+};
+
+static void on_flush(void *ctx, uint64_t va, uint64_t size)
+{
+	struct flush_probe *pr = ctx;
+	struct ptk_walk_result res;
+
+	(void)size;
+	pr->calls++;
+	if (xlate(pr->fx, va, PTK_ACC_READ, false, &res) == -EFAULT &&
+	    res.fault.kind == PTK_FAULT_NOT_PRESENT)
+		pr->saw_invalid++;
+}
+
+/* Break-before-make: when a block is replaced by a table the TLB hook runs
+ * while the entry is invalid, never with the old and new both visible. */
+static void split_is_break_before_make(void **state)
+{
+	struct fixture *fx = *state;
+	struct ptk_prot p = prot(fx, "rw");
+	struct flush_probe pr = { fx, 0, 0 };
+
+	assert_int_equal(ptk_map_range(fx->pt, 0, 0, 2 * MiB, &p, 0), 0);
+	ptk_pgtable_set_tlb_flush(fx->pt, on_flush, &pr);
+	assert_int_equal(ptk_protect_range(fx->pt, 0x1000, 4 * KiB, &p), 0);
+	assert_true(pr.calls >= 1);
+	assert_int_equal(pr.saw_invalid, 1);
+	ptk_pgtable_set_tlb_flush(fx->pt, NULL, NULL);
+}
+
+static void decide_per_entry(void **state)
+{
+	struct fixture *fx = *state;
+	struct range_ctx c = { .pt = fx->pt, .f = fx->f, .op = RANGE_MAP, .va0 = 0, .pa0 = 0 };
+	struct ptk_desc none = { .type = PTK_DESC_INVALID }, table = { .type = PTK_DESC_TABLE },
+			leaf = { .type = PTK_DESC_LEAF };
+	unsigned pud = (unsigned)fx->f->hwlevel_of[PTK_PUD];
+
+	assert_int_equal(range_decide(&c, pud, &none, 0, GiB - 1), RA_LEAF);
+	assert_int_equal(range_decide(&c, pud, &none, 0, GiB - 4097), RA_NEW_TABLE);
+	c.pa0 = 2 * MiB;	/* PA not 1G-aligned: no block */
+	assert_int_equal(range_decide(&c, pud, &none, 0, GiB - 1), RA_NEW_TABLE);
+	assert_int_equal(range_decide(&c, pud, &table, 0, GiB - 1), RA_DESCEND);
+	assert_int_equal(range_decide(&c, pud, &leaf, 0, GiB - 1), RA_CONFLICT);
+	assert_int_equal(range_decide(&c, 0, &none, 0, (1ull << 39) - 1), RA_NEW_TABLE);
+	c.op = RANGE_UNMAP;
+	assert_int_equal(range_decide(&c, pud, &leaf, 0, GiB - 1), RA_CLEAR);
+	assert_int_equal(range_decide(&c, pud, &leaf, 4096, GiB - 1), RA_SPLIT);
+	assert_int_equal(range_decide(&c, pud, &none, 0, GiB - 1), RA_SKIP);
+	c.op = RANGE_PROTECT;
+	assert_int_equal(range_decide(&c, pud, &leaf, 0, GiB - 1), RA_REPROTECT);
+	assert_int_equal(range_decide(&c, pud, &none, 0, GiB - 1), RA_HOLE);
+}
+
+static void translate_sets_accessed_and_dirty(void **state)
+{
+	struct fixture *fx = *state;
+	struct ptk_prot p = prot(fx, "rw");
+	struct ptk_walk_req rd = { .va = 0x5000, .access = PTK_ACC_READ };
+	struct ptk_walk_req wr = { .va = 0x5000, .access = PTK_ACC_WRITE };
+	struct ptk_walk_result res;
+
+	assert_int_equal(ptk_map_range(fx->pt, 0x5000, 0x9000, 4 * KiB, &p, 0), 0);
+	assert_int_equal(ptk_translate(fx->m, fx->pt, &rd, &res), 0);
+	assert_int_equal(xlate(fx, 0x5000, PTK_ACC_READ, false, &res), 0);
+	for (unsigned i = 0; i < res.nsteps; i++)
+		assert_true(res.step[i].entry & PTK_X86_PAGE_ACCESSED);
+	assert_false(res.step[res.nsteps - 1].entry & PTK_X86_PAGE_DIRTY);
+	assert_int_equal(ptk_translate(fx->m, fx->pt, &wr, &res), 0);
+	assert_int_equal(xlate(fx, 0x5000, PTK_ACC_READ, false, &res), 0);
+	assert_true(res.step[res.nsteps - 1].entry & PTK_X86_PAGE_DIRTY);
+}
+
+static void walk_reports_tables_outside_ram(void **state)
+{
+	struct fixture *fx = *state;
+	struct ptk_walk_result res;
+	ptk_ptep_t pgd = ptk_pgd_offset(fx->pt, 0);
+
+	/* A hostile root entry pointing at a hole in RAM. */
+	assert_int_equal(ptk_set_pgd(fx->pt, pgd, fx->f->ops->mk_table(fx->f, 0, 8 * GiB)), 0);
+	assert_int_equal(xlate(fx, 0x1000, PTK_ACC_READ, false, &res), -EFAULT);
+	assert_int_equal(res.fault.kind, PTK_FAULT_BUS);
+	assert_int_equal(res.fault.level, 1);
+	assert_int_equal(ptk_set_pgd(fx->pt, pgd, 0), 0);
+}
+
+static void names_and_lookup(void **state)
+{
+	struct fixture *fx = *state;
+	struct ptk_pgtable *other;
+
+	assert_ptr_equal(ptk_pgtable_find(fx->m, "pt"), fx->pt);
+	assert_int_equal(ptk_pgd_alloc(fx->m, "pt", &other), -EEXIST);
+	assert_int_equal(ptk_pgd_alloc(fx->m, "b", &other), 0);
+	assert_ptr_equal(ptk_pgtable_next(ptk_pgtable_first(fx->m)), other);
+	ptk_pgd_free(other);
+	assert_null(ptk_pgtable_find(fx->m, "b"));
+}
+
+#define BOTH(t) cmocka_unit_test_setup_teardown(t, setup4, teardown), \
+		cmocka_unit_test_setup_teardown(t, setup5, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		BOTH(primitives_build_a_mapping),
+		BOTH(auto_picks_largest_pages),
+		BOTH(forced_page_sizes),
+		BOTH(bad_ranges_change_nothing),
+		BOTH(unmap_splits_only_where_cut),
+		BOTH(protect_splits_and_keeps_ad),
+		BOTH(split_is_break_before_make),
+		BOTH(decide_per_entry),
+		BOTH(translate_sets_accessed_and_dirty),
+		BOTH(walk_reports_tables_outside_ram),
+		BOTH(names_and_lookup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
