@@ -37,11 +37,16 @@ enum range_action range_decide(const struct range_ctx *c, unsigned lvl,
 
 	switch (c->op) {
 	case RANGE_MAP:
+		/* A table where a forced page size wants a leaf holds smaller
+		 * mappings inside the range. */
 		if (d->type == PTK_DESC_TABLE)
-			return RA_DESCEND;
+			return c->page_size >= ptk_level_size(c->f, lvl) ? RA_CONFLICT
+									   : RA_DESCEND;
 		if (d->type == PTK_DESC_LEAF)
 			return RA_CONFLICT;
-		return leaf_fits(c, lvl, va, last) ? RA_LEAF : RA_NEW_TABLE;
+		if (leaf_fits(c, lvl, va, last))
+			return RA_LEAF;
+		return lvl + 1u < c->f->nlevels ? RA_NEW_TABLE : RA_CONFLICT;
 	case RANGE_UNMAP:
 		if (d->type == PTK_DESC_TABLE)
 			return RA_DESCEND;
@@ -213,7 +218,8 @@ static int plan_entry(struct range_ctx *c, unsigned lvl, enum range_action a,
 	switch (a) {
 	case RA_CONFLICT:
 		c->fail_va = va;
-		return ptk_err(&c->pt->m->err, -EEXIST, "%#llx is mapped already",
+		return ptk_err(&c->pt->m->err, -EEXIST,
+			       "the range overlaps an existing mapping at %#llx",
 			       (unsigned long long)va);
 	case RA_HOLE:
 		c->fail_va = va;
