@@ -43,11 +43,25 @@ static struct snapshot take(struct ptk_pgtable *pt)
 	return s;
 }
 
+static bool same_mapping(const struct ptk_mapping *a, const struct ptk_mapping *b)
+{
+	return a->va == b->va && a->pa == b->pa && a->size == b->size && a->level == b->level &&
+	       a->entry_pa == b->entry_pa && a->entry == b->entry;
+}
+
+static bool same_maps(const struct snapshot *a, const struct snapshot *b)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (!same_mapping(&a->maps[i], &b->maps[i]))
+			return false;
+	return true;
+}
+
 static void assert_same(const struct snapshot *a, const struct snapshot *b, const char *what,
 			uint64_t n)
 {
 	if (a->n != b->n || a->tables != b->tables || a->frames != b->frames ||
-	    (a->n && memcmp(a->maps, b->maps, a->n * sizeof(*a->maps))))
+	    !same_maps(a, b))
 		fail_msg("%s with allocation #%llu failing changed the tree "
 			 "(%zu/%zu mappings, %llu/%llu tables, %llu/%llu frames)",
 			 what, (unsigned long long)n, a->n, b->n, (unsigned long long)a->tables,
