@@ -30,15 +30,16 @@ struct model {
 
 static void model_insert(struct model *md, struct interval x)
 {
-	size_t i = 0;
+	size_t i = md->n;
 
 	if (md->n == md->cap) {
 		md->cap = md->cap ? 2 * md->cap : 64;
 		md->iv = realloc(md->iv, md->cap * sizeof(*md->iv));
 		assert_non_null(md->iv);
 	}
-	while (i < md->n && md->iv[i].va < x.va)
-		i++;
+	/* Usually appended in order: look from the end. */
+	while (i > 0 && md->iv[i - 1].va > x.va)
+		i--;
 	memmove(&md->iv[i + 1], &md->iv[i], (md->n - i) * sizeof(*md->iv));
 	md->iv[i] = x;
 	md->n++;
@@ -87,13 +88,13 @@ static void model_carve(struct model *md, uint64_t va, uint64_t end, bool keep, 
 		}
 		if (x.va < va)
 			model_insert(&out, (struct interval){ x.va, va, x.pa, x.flags });
-		if (x.end > end)
-			model_insert(&out, (struct interval){ end, x.end, x.pa + (end - x.va), x.flags });
 		if (keep) {
 			uint64_t s = x.va > va ? x.va : va, e = x.end < end ? x.end : end;
 
 			model_insert(&out, (struct interval){ s, e, x.pa + (s - x.va), flags });
 		}
+		if (x.end > end)
+			model_insert(&out, (struct interval){ end, x.end, x.pa + (end - x.va), x.flags });
 	}
 	free(md->iv);
 	*md = out;
