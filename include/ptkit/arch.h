@@ -118,6 +118,13 @@ struct ptk_walk_acc {
 	uint8_t memtype;
 };
 
+/* What the format makes of one entry during a walk. */
+struct ptk_walk_out {
+	uint64_t addr;		/* next table, or the leaf's output address */
+	uint64_t updated;	/* the entry as the hardware rewrites it when used
+				 * (accessed; dirty for a write to a leaf) */
+};
+
 struct ptk_walk_req {
 	uint64_t va;
 	enum ptk_access access;
@@ -143,20 +150,18 @@ struct ptk_format_ops {
 			   uint64_t va, struct ptk_fault *fault);
 	/* Judge one entry met by the walker: PTK_DESC_TABLE to descend,
 	 * PTK_DESC_LEAF when translation ends here, PTK_DESC_INVALID with
-	 * *fault filled.  Accumulates hierarchical permissions in *acc. */
+	 * *fault filled.  Accumulates hierarchical permissions in *acc and
+	 * says where to go next and how the hardware would update the entry. */
 	enum ptk_desc_type (*walk_entry)(const struct ptk_format *f,
 					 const struct ptk_cpu *cpu, unsigned lvl,
 					 uint64_t raw, const struct ptk_walk_req *req,
-					 struct ptk_walk_acc *acc, struct ptk_fault *fault);
+					 struct ptk_walk_acc *acc, struct ptk_walk_out *out,
+					 struct ptk_fault *fault);
 	/* Permission rules once the leaf is known.  True if allowed. */
 	bool (*check_access)(const struct ptk_format *f, const struct ptk_cpu *cpu,
 			     const struct ptk_walk_req *req,
 			     const struct ptk_walk_acc *acc, unsigned leaf_lvl,
 			     struct ptk_fault *fault);
-	/* The entry as the hardware rewrites it when it uses it (A/D bits). */
-	uint64_t (*update_ad)(const struct ptk_format *f, unsigned lvl,
-			      uint64_t raw, bool leaf, bool write);
-
 	/* Encoders and decoder used by the engine. */
 	uint64_t (*mk_table)(const struct ptk_format *f, unsigned lvl, uint64_t table_pa);
 	int (*mk_leaf)(const struct ptk_format *f, unsigned lvl, uint64_t pa,

@@ -173,8 +173,11 @@ static void x86_fault(struct ptk_fault *fault, enum ptk_fault_kind kind, int lvl
 static enum ptk_desc_type x86_walk_entry(const struct ptk_format *f,
 					 const struct ptk_cpu *cpu, unsigned lvl,
 					 uint64_t e, const struct ptk_walk_req *req,
-					 struct ptk_walk_acc *acc, struct ptk_fault *fault)
+					 struct ptk_walk_acc *acc, struct ptk_walk_out *out,
+					 struct ptk_fault *fault)
 {
+	bool leaf;
+
 	if (!x86_is_present(e)) {
 		x86_fault(fault, PTK_FAULT_NOT_PRESENT, (int)lvl, x86_error_code(cpu, req, false));
 		return PTK_DESC_INVALID;
@@ -191,8 +194,15 @@ static enum ptk_desc_type x86_walk_entry(const struct ptk_format *f,
 		acc->perm &= ~PTK_PROT_USER;
 	if ((e & PTK_X86_PAGE_NX) && (cpu->x86.efer & PTK_X86_EFER_NXE))
 		acc->perm &= ~PTK_PROT_EXEC;
-	if (!x86_is_leaf(f, lvl, e))
+	/* The processor sets A in every entry it uses, D in the leaf of a
+	 * write (SDM §4.8); the walker applies it once the access is allowed. */
+	out->updated = e | PTK_X86_PAGE_ACCESSED;
+	leaf = x86_is_leaf(f, lvl, e);
+	out->addr = e & x86_addr_mask(f, lvl, leaf);
+	if (!leaf)
 		return PTK_DESC_TABLE;
+	if (req->access == PTK_ACC_WRITE)
+		out->updated |= PTK_X86_PAGE_DIRTY;
 	acc->pkey = (uint8_t)x86_pkey(e);
 	acc->memtype = (uint8_t)x86_pat_index(f, lvl, e);
 	if (e & PTK_X86_PAGE_GLOBAL)
@@ -266,18 +276,6 @@ static bool x86_check_access(const struct ptk_format *f, const struct ptk_cpu *c
 	return false;
 }
 
-/* The processor sets A in every entry it uses and D in the leaf of a write
- * (SDM §4.8). */
-static uint64_t x86_update_ad(const struct ptk_format *f, unsigned lvl, uint64_t e,
-			      bool leaf, bool write)
-{
-	(void)f, (void)lvl;
-	e |= PTK_X86_PAGE_ACCESSED;
-	if (leaf && write)
-		e |= PTK_X86_PAGE_DIRTY;
-	return e;
-}
-
 /* --- rendering --------------------------------------------------------- */
 
 static int x86_describe(const struct ptk_format *f, unsigned lvl, uint64_t e, char *buf,
@@ -341,7 +339,6 @@ static const struct ptk_format_ops x86_ops = {
 	.select_root = x86_select_root,
 	.walk_entry = x86_walk_entry,
 	.check_access = x86_check_access,
-	.update_ad = x86_update_ad,
 	.mk_table = x86_mk_table,
 	.mk_leaf = x86_mk_leaf,
 	.decode = x86_decode,

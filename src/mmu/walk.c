@@ -15,16 +15,14 @@ static int walk_fault(struct ptk_walk_result *res)
 }
 
 /* Hardware A/D updates: tables as they are used, the leaf once allowed. */
-static void walk_update(struct ptk_machine *m, const struct ptk_walk_step *s, bool leaf,
-			bool write)
+static void walk_update(struct ptk_machine *m, const struct ptk_walk_step *s, uint64_t upd)
 {
-	const struct ptk_format *f = m->fmt;
-	uint64_t upd = f->ops->update_ad(f, (unsigned)s->level, s->entry, leaf, write);
-
-	if (upd != s->entry && entry_bytes(f) == 8)
+	if (upd == s->entry)
+		return;
+	if (entry_bytes(m->fmt) == 8)
 		phys_write64(m->phys, s->entry_pa, upd);
-	else if (upd != s->entry)
-		ptk_phys_write(m->phys, s->entry_pa, &upd, entry_bytes(f));
+	else
+		ptk_phys_write(m->phys, s->entry_pa, &upd, entry_bytes(m->fmt));
 }
 
 static int read_entry(const struct ptk_machine *m, uint64_t pa, uint64_t *e)
@@ -57,7 +55,7 @@ int ptk_translate(struct ptk_machine *m, const struct ptk_pgtable *pt,
 	for (unsigned lvl = 0; lvl < f->nlevels; lvl++) {
 		struct ptk_walk_step *s = &res->step[res->nsteps++];
 		enum ptk_desc_type t;
-		struct ptk_desc d;
+		struct ptk_walk_out out;
 
 		s->level = (int)lvl;
 		s->index = ptk_level_index(f, lvl, req->va);
@@ -66,14 +64,13 @@ int ptk_translate(struct ptk_machine *m, const struct ptk_pgtable *pt,
 			res->fault = (struct ptk_fault){ PTK_FAULT_BUS, (int)lvl, 0 };
 			return walk_fault(res);
 		}
-		t = f->ops->walk_entry(f, cpu, lvl, s->entry, req, &res->acc, &res->fault);
+		t = f->ops->walk_entry(f, cpu, lvl, s->entry, req, &res->acc, &out, &res->fault);
 		if (t == PTK_DESC_INVALID)
 			return walk_fault(res);
-		f->ops->decode(f, lvl, s->entry, &d);
 		if (t == PTK_DESC_TABLE) {
 			if (!req->no_update)
-				walk_update(m, s, false, false);
-			table = d.addr;
+				walk_update(m, s, out.updated);
+			table = out.addr;
 			continue;
 		}
 		res->level = (int)lvl;
@@ -81,8 +78,8 @@ int ptk_translate(struct ptk_machine *m, const struct ptk_pgtable *pt,
 		if (!f->ops->check_access(f, cpu, req, &res->acc, lvl, &res->fault))
 			return walk_fault(res);
 		if (!req->no_update)
-			walk_update(m, s, true, req->access == PTK_ACC_WRITE);
-		res->pa = d.addr | (req->va & (res->page_size - 1));
+			walk_update(m, s, out.updated);
+		res->pa = out.addr | (req->va & (res->page_size - 1));
 		return 0;
 	}
 	/* A format whose last level is not a leaf would end here. */

@@ -133,7 +133,8 @@ static enum ptk_fault_kind judge(const struct ptk_cpu *cpu, unsigned lvl, uint64
 	struct ptk_walk_acc a = { .perm = PTK_PROT_READ | PTK_PROT_WRITE | PTK_PROT_EXEC |
 					  PTK_PROT_USER };
 	struct ptk_fault fault = { 0 };
-	enum ptk_desc_type t = F4->ops->walk_entry(F4, cpu, lvl, e, &req, &a, &fault);
+	struct ptk_walk_out out;
+	enum ptk_desc_type t = F4->ops->walk_entry(F4, cpu, lvl, e, &req, &a, &out, &fault);
 
 	if (t == PTK_DESC_LEAF && !F4->ops->check_access(F4, cpu, &req, &a, lvl, &fault))
 		t = PTK_DESC_INVALID;
@@ -237,15 +238,16 @@ static void hierarchy_combines(void **state)
 	struct ptk_walk_acc a = { .perm = PTK_PROT_READ | PTK_PROT_WRITE | PTK_PROT_EXEC |
 					  PTK_PROT_USER };
 	struct ptk_fault fault;
+	struct ptk_walk_out out;
 
 	(void)state;
-	assert_int_equal(F4->ops->walk_entry(F4, &cpu, 0, P | US | 0x1000, &req, &a, &fault),
+	assert_int_equal(F4->ops->walk_entry(F4, &cpu, 0, P | US | 0x1000, &req, &a, &out, &fault),
 			 PTK_DESC_TABLE);	/* no RW here */
 	assert_int_equal(F4->ops->walk_entry(F4, &cpu, 1, P | RW | US | XD | 0x2000, &req, &a,
-					     &fault), PTK_DESC_TABLE);
-	assert_int_equal(F4->ops->walk_entry(F4, &cpu, 2, P | RW | US | 0x3000, &req, &a, &fault),
+					     &out, &fault), PTK_DESC_TABLE);
+	assert_int_equal(F4->ops->walk_entry(F4, &cpu, 2, P | RW | US | 0x3000, &req, &a, &out, &fault),
 			 PTK_DESC_TABLE);
-	assert_int_equal(F4->ops->walk_entry(F4, &cpu, 3, P | RW | US | 0x4000, &req, &a, &fault),
+	assert_int_equal(F4->ops->walk_entry(F4, &cpu, 3, P | RW | US | 0x4000, &req, &a, &out, &fault),
 			 PTK_DESC_LEAF);
 	assert_int_equal(a.perm & (PTK_PROT_WRITE | PTK_PROT_EXEC | PTK_PROT_USER), PTK_PROT_USER);
 	assert_false(F4->ops->check_access(F4, &cpu, &req, &a, 3, &fault));
@@ -270,10 +272,23 @@ static void canonical_addresses(void **state)
 
 static void accessed_dirty_updates(void **state)
 {
+	struct ptk_cpu cpu = cpu_linux(F4);
+	struct ptk_walk_acc a = { .perm = ~0u };
+	struct ptk_walk_req rd = { .access = PTK_ACC_READ }, wr = { .access = PTK_ACC_WRITE };
+	struct ptk_walk_out out;
+	struct ptk_fault fault;
+
 	(void)state;
-	assert_int_equal(F4->ops->update_ad(F4, 0, 0x1003, false, true), 0x1023);
-	assert_int_equal(F4->ops->update_ad(F4, 3, 0x1003, true, false), 0x1023);
-	assert_int_equal(F4->ops->update_ad(F4, 3, 0x1003, true, true), 0x1063);
+	/* A on every entry used; D only on the leaf of a write (SDM §4.8). */
+	F4->ops->walk_entry(F4, &cpu, 0, 0x1003, &wr, &a, &out, &fault);
+	assert_int_equal(out.updated, 0x1023);
+	assert_int_equal(out.addr, 0x1000);
+	F4->ops->walk_entry(F4, &cpu, 3, 0x1003, &rd, &a, &out, &fault);
+	assert_int_equal(out.updated, 0x1023);
+	F4->ops->walk_entry(F4, &cpu, 3, 0x1003, &wr, &a, &out, &fault);
+	assert_int_equal(out.updated, 0x1063);
+	F4->ops->walk_entry(F4, &cpu, 2, 0x40200083, &wr, &a, &out, &fault);
+	assert_int_equal(out.addr, 0x40200000);
 }
 
 static void geometry(void **state)
