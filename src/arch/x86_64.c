@@ -257,19 +257,23 @@ static enum ptk_fault_kind x86_supervisor_rules(const struct ptk_cpu *cpu,
 	return PTK_FAULT_NONE;
 }
 
+/*
+ * The PK error-code bit reports the protection-key condition of SDM §4.7
+ * whatever else went wrong with the access; the fault is a key fault only
+ * when nothing else forbids the access.
+ */
 static bool x86_check_access(const struct ptk_format *f, const struct ptk_cpu *cpu,
 			     const struct ptk_walk_req *req, const struct ptk_walk_acc *acc,
 			     unsigned leaf_lvl, struct ptk_fault *fault)
 {
 	enum ptk_fault_kind k = req->user ? x86_user_rules(req, acc->perm)
 					  : x86_supervisor_rules(cpu, req, acc->perm);
-	uint32_t ec = x86_error_code(cpu, req, true);
+	bool pk = x86_pkey_denies(cpu, req, acc);
+	uint32_t ec = x86_error_code(cpu, req, true) | (pk ? PTK_X86_PF_PK : 0);
 
 	(void)f;
-	if (k == PTK_FAULT_NONE && x86_pkey_denies(cpu, req, acc)) {
+	if (k == PTK_FAULT_NONE && pk)
 		k = PTK_FAULT_PKEY;
-		ec |= PTK_X86_PF_PK;
-	}
 	if (k == PTK_FAULT_NONE)
 		return true;
 	x86_fault(fault, k, (int)leaf_lvl, ec);
