@@ -65,7 +65,7 @@ struct ptk_cpu_x86 {
 	uint64_t cr0, cr4, efer;
 	uint32_t pkru;
 	bool ac;		/* EFLAGS.AC: SMAP override for explicit accesses */
-};
+};				/* = reg[0..3] */
 
 struct ptk_cpu {
 	union {
@@ -131,6 +131,24 @@ struct ptk_walk_req {
 	bool user;		/* CPL3 / EL0 */
 	bool implicit;		/* supervisor implicit access (ignores EFLAGS.AC) */
 	bool no_update;		/* do not set accessed/dirty bits */
+	bool slow;		/* skip the fast path (tests compare the two) */
+};
+
+/*
+ * The walker's fast path.  For one control state the format says, per
+ * level, which entries are plain tables (present, nothing reserved, no
+ * update due) and which are plain leaves, as mask/value pairs.  The walker
+ * follows plain entries in a few instructions, folding their bits into an
+ * AND and an OR, and hands anything else to the full rules (walk_entry).
+ * A level where a kind cannot occur has mask 0 and value 1 (never matches).
+ */
+struct ptk_walk_plan {
+	uint64_t table_mask[PTK_MAX_LEVELS], table_value[PTK_MAX_LEVELS];
+	uint64_t leaf_mask[PTK_MAX_LEVELS], leaf_value[PTK_MAX_LEVELS];
+	uint64_t table_addr[PTK_MAX_LEVELS], leaf_addr[PTK_MAX_LEVELS];
+	/* the walker fills these from the geometry */
+	uint8_t shift[PTK_MAX_LEVELS];
+	uint64_t index_mask[PTK_MAX_LEVELS];
 };
 
 /* A VA range that Linux names in its ptdump ("---[ User Space ]---"). */
@@ -157,6 +175,15 @@ struct ptk_format_ops {
 					 uint64_t raw, const struct ptk_walk_req *req,
 					 struct ptk_walk_acc *acc, struct ptk_walk_out *out,
 					 struct ptk_fault *fault);
+	/* The fast path: the plan for a control state (called when it changes),
+	 * and the permission rules applied to a plain leaf given the AND and OR
+	 * of every entry of the walk, leaf included.  Optional (NULL). */
+	void (*walk_plan)(const struct ptk_format *f, const struct ptk_cpu *cpu,
+			  struct ptk_walk_plan *plan);
+	bool (*fast_leaf)(const struct ptk_format *f, const struct ptk_cpu *cpu,
+			  const struct ptk_walk_req *req, unsigned lvl, uint64_t and_bits,
+			  uint64_t or_bits, uint64_t leaf, struct ptk_walk_acc *acc,
+			  struct ptk_walk_out *out, struct ptk_fault *fault);
 	/* Permission rules once the leaf is known.  True if allowed. */
 	bool (*check_access)(const struct ptk_format *f, const struct ptk_cpu *cpu,
 			     const struct ptk_walk_req *req,
@@ -190,6 +217,7 @@ struct ptk_format {
 	uint8_t min_pa_bits;
 	uint8_t default_pa_bits;
 	uint8_t nroots;
+	uint8_t nr_cpu_regs;		/* how many ptk_cpu.reg[] words the format uses */
 	uint64_t ptdump_mask;		/* bits that must match for ptdump to merge runs */
 	struct ptk_level_geom level[PTK_MAX_LEVELS];
 	int8_t hwlevel_of[PTK_NR_PGLEVELS];	/* -1: folded */

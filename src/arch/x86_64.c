@@ -269,15 +269,52 @@ static bool x86_check_access(const struct ptk_format *f, const struct ptk_cpu *c
 	enum ptk_fault_kind k = req->user ? x86_user_rules(req, acc->perm)
 					  : x86_supervisor_rules(cpu, req, acc->perm);
 	bool pk = x86_pkey_denies(cpu, req, acc);
-	uint32_t ec = x86_error_code(cpu, req, true) | (pk ? PTK_X86_PF_PK : 0);
 
 	(void)f;
-	if (k == PTK_FAULT_NONE && pk)
-		k = PTK_FAULT_PKEY;
-	if (k == PTK_FAULT_NONE)
+	if (k == PTK_FAULT_NONE && !pk)
 		return true;
-	x86_fault(fault, k, (int)leaf_lvl, ec);
+	x86_fault(fault, k == PTK_FAULT_NONE ? PTK_FAULT_PKEY : k, (int)leaf_lvl,
+		  x86_error_code(cpu, req, true) | (pk ? PTK_X86_PF_PK : 0));
 	return false;
+}
+
+/* --- the walker's fast path ------------------------------------------- */
+
+static void x86_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu,
+			  struct ptk_walk_plan *plan)
+{
+	for (unsigned l = 0; l < f->nlevels; l++) {
+		bool last = l == f->nlevels - 1u, large = f->level[l].leaf && !last;
+		uint64_t fixed = PTK_X86_PAGE_PRESENT | PTK_X86_PAGE_ACCESSED;
+		uint64_t ps = last ? 0 : PTK_X86_PAGE_PSE;
+
+		plan->table_mask[l] = last ? 0 : fixed | ps | x86_reserved_mask(f, cpu, l, 0);
+		plan->table_value[l] = last ? 1 : fixed;
+		plan->table_addr[l] = PTK_X86_ADDR_MASK;
+		plan->leaf_mask[l] = f->level[l].leaf ? fixed | ps |
+				     x86_reserved_mask(f, cpu, l, ps) : 0;
+		plan->leaf_value[l] = f->level[l].leaf ? fixed | (large ? ps : 0) : 1;
+		plan->leaf_addr[l] = x86_addr_mask(f, l, true);
+	}
+}
+
+/* A plain leaf: the same rules as the slow path, from the folded bits. */
+static bool x86_fast_leaf(const struct ptk_format *f, const struct ptk_cpu *cpu,
+			  const struct ptk_walk_req *req, unsigned lvl, uint64_t and_bits,
+			  uint64_t or_bits, uint64_t e, struct ptk_walk_acc *acc,
+			  struct ptk_walk_out *out, struct ptk_fault *fault)
+{
+	bool nx = (or_bits & PTK_X86_PAGE_NX) && (cpu->x86.efer & PTK_X86_EFER_NXE);
+
+	acc->perm = PTK_PROT_READ | (nx ? 0 : PTK_PROT_EXEC) |
+		    ((and_bits & PTK_X86_PAGE_RW) ? PTK_PROT_WRITE : 0) |
+		    ((and_bits & PTK_X86_PAGE_USER) ? PTK_PROT_USER : 0) |
+		    ((e & PTK_X86_PAGE_GLOBAL) ? PTK_PROT_GLOBAL : 0);
+	acc->pkey = (uint8_t)x86_pkey(e);
+	acc->memtype = (uint8_t)x86_pat_index(f, lvl, e);
+	out->addr = e & x86_addr_mask(f, lvl, true);
+	out->updated = e | (req->access == PTK_ACC_WRITE ? PTK_X86_PAGE_DIRTY : 0);
+	return x86_check_access(f, cpu, req, acc, lvl, fault);
 }
 
 /* --- rendering --------------------------------------------------------- */
@@ -343,6 +380,8 @@ static const struct ptk_format_ops x86_ops = {
 	.select_root = x86_select_root,
 	.walk_entry = x86_walk_entry,
 	.check_access = x86_check_access,
+	.walk_plan = x86_walk_plan,
+	.fast_leaf = x86_fast_leaf,
 	.mk_table = x86_mk_table,
 	.mk_leaf = x86_mk_leaf,
 	.decode = x86_decode,
@@ -405,7 +444,7 @@ static const struct ptk_va_range x86_dump_l5[] = {
 #define X86_FORMAT_COMMON                                                   \
 	.arch = "x86_64", .entry_shift = 3, .table_shift = 12,              \
 	.max_pa_bits = 52, .min_pa_bits = 36, .default_pa_bits = 46,        \
-	.nroots = 1, .ptdump_mask = PTK_X86_FLAGS_MASK,                     \
+	.nroots = 1, .nr_cpu_regs = 4, .ptdump_mask = PTK_X86_FLAGS_MASK,                     \
 	.memtype_names = x86_memtypes, .nr_memtypes = 8, .nr_pkeys = 16,    \
 	.syndrome_name = "error code",                                     \
 	.ops = &x86_ops

@@ -40,15 +40,25 @@ static inline uint64_t entry_pa(const struct ptk_format *f, uint64_t table_pa,
 /* Entries are little-endian in simulated RAM, 4 or 8 bytes wide. */
 static inline uint64_t table_get(const struct ptk_format *f, const uint8_t *t, unsigned i)
 {
-	uint64_t v = 0;
+	uint64_t v;
+	uint32_t w;
 
-	memcpy(&v, t + ((size_t)i << f->entry_shift), entry_bytes(f));
-	return v;
+	if (f->entry_shift == 3) {
+		memcpy(&v, t + ((size_t)i << 3), sizeof(v));
+		return v;
+	}
+	memcpy(&w, t + ((size_t)i << 2), sizeof(w));
+	return w;
 }
 
 static inline void table_put(const struct ptk_format *f, uint8_t *t, unsigned i, uint64_t v)
 {
-	memcpy(t + ((size_t)i << f->entry_shift), &v, entry_bytes(f));
+	uint32_t w = (uint32_t)v;
+
+	if (f->entry_shift == 3)
+		memcpy(t + ((size_t)i << 3), &v, sizeof(v));
+	else
+		memcpy(t + ((size_t)i << 2), &w, sizeof(w));
 }
 
 /* End of the entry at lvl that contains va, clamped to end (exclusive). */

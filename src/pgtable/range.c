@@ -94,16 +94,66 @@ static void view_entry(const struct range_ctx *c, const struct table_view *tv,
 static int range_table(struct range_ctx *c, unsigned lvl, struct table_view *tv,
 		       uint64_t va, uint64_t last);
 
+/* Will every entry a map covers at this level be a leaf? */
+static bool plan_leaves_fit(const struct range_ctx *c, unsigned lvl, uint64_t va,
+			    uint64_t last)
+{
+	uint64_t mask = ptk_level_size(c->f, lvl) - 1;
+
+	return c->f->level[lvl].leaf && !(va & mask) && (last & mask) == mask &&
+	       leaf_fits(c, lvl, va, va | mask);
+}
+
 /* Planning shortcut: an empty new table whose entries will all be leaves
  * needs no further tables; skip iterating them one by one. */
 static bool plan_all_leaves(const struct range_ctx *c, unsigned lvl,
 			    const struct table_view *tv, uint64_t va, uint64_t last)
 {
-	uint64_t mask = ptk_level_size(c->f, lvl) - 1;
-
 	return c->planning && !tv->bytes && !tv->split_of && c->op == RANGE_MAP &&
-	       c->f->level[lvl].leaf && !(va & mask) && (last & mask) == mask &&
-	       leaf_fits(c, lvl, va, va | mask);
+	       plan_leaves_fit(c, lvl, va, last);
+}
+
+static bool entries_none(const struct ptk_format *f, const uint8_t *t, unsigned first,
+			 unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (table_get(f, t, first + i))
+			return false;
+	return true;
+}
+
+/*
+ * Acting on a run of leaves into empty entries (mapping a large range with
+ * small pages): encode the first, second and last entries; where the
+ * encoding steps linearly with the address, as it does in every format for
+ * a run inside one table, fill the run by adding the step.
+ */
+static bool act_leaf_run(struct range_ctx *c, unsigned lvl, struct table_view *tv,
+			 uint64_t va, uint64_t last)
+{
+	const struct ptk_format *f = c->f;
+	uint64_t span = ptk_level_size(f, lvl), pa = c->pa0 + (va - c->va0), e0, e1 = 0, en;
+	unsigned first = ptk_level_index(f, lvl, va), n = (unsigned)((last - va) / span) + 1;
+
+	if (c->planning || c->op != RANGE_MAP || !plan_leaves_fit(c, lvl, va, last) ||
+	    !entries_none(f, tv->bytes, first, n))
+		return false;
+	f->ops->mk_leaf(f, lvl, pa, &c->prot, &e0);
+	f->ops->mk_leaf(f, lvl, pa + (n - 1) * span, &c->prot, &en);
+	if (n > 1)
+		f->ops->mk_leaf(f, lvl, pa + span, &c->prot, &e1);
+	if (en == e0 + (n - 1) * (e1 - e0)) {
+		for (unsigned i = 0; i < n; i++)
+			table_put(f, tv->bytes, first + i, e0 + i * (e1 - e0));
+	} else {
+		for (unsigned i = 0; i < n; i++) {
+			f->ops->mk_leaf(f, lvl, pa + i * span, &c->prot, &e1);
+			table_put(f, tv->bytes, first + i, e1);
+		}
+	}
+	if (tv->pa)
+		*ptcount_find(&c->pt->counts, tv->pa) += n;
+	return true;
 }
 
 static uint64_t take_table(struct range_ctx *c)
@@ -244,7 +294,7 @@ static int range_table(struct range_ctx *c, unsigned lvl, struct table_view *tv,
 	const struct ptk_format *f = c->f;
 	int delta = 0, rc = 0;
 
-	if (plan_all_leaves(c, lvl, tv, va, last))
+	if (plan_all_leaves(c, lvl, tv, va, last) || act_leaf_run(c, lvl, tv, va, last))
 		return 0;
 	for (;;) {
 		uint64_t sub_last = va | (ptk_level_size(f, lvl) - 1);

@@ -15,6 +15,11 @@ struct ptk_machine {
 	struct ptk_cpu cpu;
 	struct ptk_error err;
 
+	/* The walker's fast path, for the control state it was made for. */
+	struct ptk_walk_plan plan;
+	struct ptk_cpu plan_cpu;
+	bool plan_valid;
+
 	const struct ptk_frame_ops *frame_ops;
 	void *frame_ctx;
 	struct frame_bump bump;		/* default allocator until the buddy one */
