@@ -247,6 +247,12 @@ static inline unsigned ptk_level_index(const struct ptk_format *f, unsigned lvl,
 	       ((1u << f->level[lvl].bits) - 1);
 }
 
+/* Sign-extend a VA assembled from indices to the format's canonical form. */
+static inline uint64_t ptk_va_canonical(const struct ptk_format *f, uint64_t va)
+{
+	return (uint64_t)((int64_t)(va << (64 - f->va_bits)) >> (64 - f->va_bits));
+}
+
 static inline unsigned ptk_entries_per_table(const struct ptk_format *f, unsigned lvl)
 {
 	return 1u << f->level[lvl].bits;

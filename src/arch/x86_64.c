@@ -141,10 +141,8 @@ static int x86_select_root(const struct ptk_format *f, const struct ptk_cpu *cpu
 			   uint64_t va, struct ptk_fault *fault)
 {
 	/* Canonical: bits 63:va_bits-1 all equal (SDM §3.3.7.1). */
-	int64_t sext = (int64_t)(va << (64 - f->va_bits)) >> (64 - f->va_bits);
-
 	(void)cpu;
-	if ((uint64_t)sext != va) {
+	if (ptk_va_canonical(f, va) != va) {
 		*fault = (struct ptk_fault){ .kind = PTK_FAULT_NON_CANONICAL, .level = -1 };
 		return -1;
 	}

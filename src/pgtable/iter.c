@@ -8,12 +8,6 @@ struct iter_ctx {
 	void *ctx;
 };
 
-/* Sign-extend a VA assembled from indices into the root's canonical half. */
-static uint64_t canonical(const struct ptk_format *f, uint64_t va)
-{
-	return (uint64_t)((int64_t)(va << (64 - f->va_bits)) >> (64 - f->va_bits));
-}
-
 static int iter_table(struct iter_ctx *it, unsigned lvl, uint64_t table_pa, uint64_t base,
 		      uint64_t start, uint64_t last)
 {
@@ -25,7 +19,7 @@ static int iter_table(struct iter_ctx *it, unsigned lvl, uint64_t table_pa, uint
 		return ptk_err(&it->pt->m->err, -EFAULT, "table at %#llx is outside RAM",
 			       (unsigned long long)table_pa);
 	for (unsigned i = 0; i < ptk_entries_per_table(f, lvl); i++) {
-		uint64_t va = canonical(f, base + (uint64_t)i * span);
+		uint64_t va = ptk_va_canonical(f, base + (uint64_t)i * span);
 		uint64_t raw = table_get(f, t, i);
 		struct ptk_desc d;
 		int rc = 0;

@@ -84,11 +84,6 @@ static void note_page(struct pg_state *st, uint64_t addr, int level, uint64_t va
 	st->level = level;
 }
 
-static uint64_t canonical(const struct ptk_format *f, uint64_t va)
-{
-	return (uint64_t)((int64_t)(va << (64 - f->va_bits)) >> (64 - f->va_bits));
-}
-
 static int dump_table(struct pg_state *st, unsigned lvl, uint64_t table_pa, uint64_t base,
 		      uint64_t start, uint64_t last)
 {
@@ -101,7 +96,7 @@ static int dump_table(struct pg_state *st, unsigned lvl, uint64_t table_pa, uint
 		return ptk_err(&st->pt->m->err, -EFAULT, "table at %#llx is outside RAM",
 			       (unsigned long long)table_pa);
 	for (unsigned i = 0; i < ptk_entries_per_table(f, lvl); i++) {
-		uint64_t va = canonical(f, base + (uint64_t)i * span);
+		uint64_t va = ptk_va_canonical(f, base + (uint64_t)i * span);
 		uint64_t raw = table_get(f, t, i);
 		struct ptk_desc d;
 		int rc;

@@ -43,6 +43,8 @@ static void print_step(const struct ptk_format *f, const struct ptk_walk_step *s
 	char bits[128];
 
 	f->ops->describe(f, (unsigned)s->level, s->entry, bits, sizeof(bits));
+	if (!s->entry)
+		snprintf(bits, sizeof(bits), "(none)");
 	f->ops->decode(f, (unsigned)s->level, s->entry, &d);
 	fprintf(out, "  %-4s %-4s [%3u] @ 0x%012llx = 0x%016llx  %-28s",
 		ptk_pglevel_name(f->level[s->level].pglevel), f->level[s->level].hw_name,
