@@ -142,10 +142,27 @@ struct ptk_walk_req {
  * AND and an OR, and hands anything else to the full rules (walk_entry).
  * A level where a kind cannot occur has mask 0 and value 1 (never matches).
  */
+struct ptk_walk_allow {
+	uint64_t and_mask, and_value;	/* (AND of the walk & mask) == value */
+	uint64_t or_forbid;		/* and no entry has any of these bits */
+};
+
+#define PTK_WALK_ALLOW_INDEX(access, user) ((unsigned)(access) * 2u + ((user) ? 1u : 0u))
+
 struct ptk_walk_plan {
 	uint64_t table_mask[PTK_MAX_LEVELS], table_value[PTK_MAX_LEVELS];
 	uint64_t leaf_mask[PTK_MAX_LEVELS], leaf_value[PTK_MAX_LEVELS];
 	uint64_t table_addr[PTK_MAX_LEVELS], leaf_addr[PTK_MAX_LEVELS];
+	/* A sufficient condition for an access to a plain leaf to be allowed,
+	 * per access and privilege; when it does not hold the full rules
+	 * decide (fast_leaf).  Never matching (mask 0, value 1) is correct. */
+	struct ptk_walk_allow allow[6];
+	/* VAs the walk accepts without select_root(): [0, lo_last] goes to
+	 * lo_root, [hi_first, ~0] to hi_root. */
+	uint64_t lo_last, hi_first;
+	uint8_t lo_root, hi_root;
+	/* How an allowed access rewrites a plain leaf (dirty state). */
+	uint64_t leaf_set_on_write, leaf_clear_on_write;
 	/* the walker fills these from the geometry */
 	uint8_t shift[PTK_MAX_LEVELS];
 	uint64_t index_mask[PTK_MAX_LEVELS];
@@ -180,6 +197,10 @@ struct ptk_format_ops {
 	 * of every entry of the walk, leaf included.  Optional (NULL). */
 	void (*walk_plan)(const struct ptk_format *f, const struct ptk_cpu *cpu,
 			  struct ptk_walk_plan *plan);
+	/* What a plain leaf grants: effective permissions, memory type, key. */
+	void (*leaf_attrs)(const struct ptk_format *f, const struct ptk_cpu *cpu,
+			   unsigned lvl, uint64_t and_bits, uint64_t or_bits, uint64_t leaf,
+			   struct ptk_walk_acc *acc);
 	bool (*fast_leaf)(const struct ptk_format *f, const struct ptk_cpu *cpu,
 			  const struct ptk_walk_req *req, unsigned lvl, uint64_t and_bits,
 			  uint64_t or_bits, uint64_t leaf, struct ptk_walk_acc *acc,
@@ -217,7 +238,6 @@ struct ptk_format {
 	uint8_t min_pa_bits;
 	uint8_t default_pa_bits;
 	uint8_t nroots;
-	uint8_t nr_cpu_regs;		/* how many ptk_cpu.reg[] words the format uses */
 	uint64_t ptdump_mask;		/* bits that must match for ptdump to merge runs */
 	struct ptk_level_geom level[PTK_MAX_LEVELS];
 	int8_t hwlevel_of[PTK_NR_PGLEVELS];	/* -1: folded */

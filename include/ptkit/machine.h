@@ -40,6 +40,8 @@ void ptk_machine_destroy(struct ptk_machine *m);
 const struct ptk_format *ptk_machine_format(const struct ptk_machine *m);
 struct ptk_phys *ptk_machine_phys(struct ptk_machine *m);
 const struct ptk_phys *ptk_machine_phys_const(const struct ptk_machine *m);
+/* The control state.  Change registers through this pointer before the next
+ * translation; do not keep it across translations to change them later. */
 struct ptk_cpu *ptk_machine_cpu(struct ptk_machine *m);
 struct ptk_error *ptk_machine_error(struct ptk_machine *m);
 const char *ptk_machine_errmsg(const struct ptk_machine *m);

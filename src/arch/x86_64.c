@@ -278,6 +278,65 @@ static bool x86_check_access(const struct ptk_format *f, const struct ptk_cpu *c
 
 /* --- the walker's fast path ------------------------------------------- */
 
+/* What the folded bits of a walk grant (SDM §4.6.1). */
+static void x86_leaf_attrs(const struct ptk_format *f, const struct ptk_cpu *cpu,
+			   unsigned lvl, uint64_t and_bits, uint64_t or_bits, uint64_t e,
+			   struct ptk_walk_acc *acc)
+{
+	bool nx = (or_bits & PTK_X86_PAGE_NX) && (cpu->x86.efer & PTK_X86_EFER_NXE);
+
+	acc->perm = PTK_PROT_READ | (nx ? 0 : PTK_PROT_EXEC) |
+		    ((and_bits & PTK_X86_PAGE_RW) ? PTK_PROT_WRITE : 0) |
+		    ((and_bits & PTK_X86_PAGE_USER) ? PTK_PROT_USER : 0) |
+		    ((e & PTK_X86_PAGE_GLOBAL) ? PTK_PROT_GLOBAL : 0);
+	acc->pkey = (uint8_t)x86_pkey(e);
+	acc->memtype = (uint8_t)x86_pat_index(f, lvl, e);
+}
+
+/* A plain leaf the allow masks did not clear: the full rules decide. */
+static bool x86_fast_leaf(const struct ptk_format *f, const struct ptk_cpu *cpu,
+			  const struct ptk_walk_req *req, unsigned lvl, uint64_t and_bits,
+			  uint64_t or_bits, uint64_t e, struct ptk_walk_acc *acc,
+			  struct ptk_walk_out *out, struct ptk_fault *fault)
+{
+	x86_leaf_attrs(f, cpu, lvl, and_bits, or_bits, e, acc);
+	out->addr = e & x86_addr_mask(f, lvl, true);
+	out->updated = e | (req->access == PTK_ACC_WRITE ? PTK_X86_PAGE_DIRTY : 0);
+	return x86_check_access(f, cpu, req, acc, lvl, fault);
+}
+
+/*
+ * The allow masks restate the rules of x86_user_rules() and
+ * x86_supervisor_rules() as bit tests on the folded walk.  Protection keys
+ * depend on the leaf's key, so with CR4.PKE set data accesses to user pages
+ * are left to the full rules.
+ */
+static void x86_plan_allow(const struct ptk_cpu *cpu, struct ptk_walk_plan *plan)
+{
+	const uint64_t US = PTK_X86_PAGE_USER, RW = PTK_X86_PAGE_RW;
+	uint64_t nx = (cpu->x86.efer & PTK_X86_EFER_NXE) ? PTK_X86_PAGE_NX : 0;
+	bool smep = cpu->x86.cr4 & PTK_X86_CR4_SMEP, wp = cpu->x86.cr0 & PTK_X86_CR0_WP;
+	bool smap = (cpu->x86.cr4 & PTK_X86_CR4_SMAP) && !cpu->x86.ac;
+	bool pke = cpu->x86.cr4 & PTK_X86_CR4_PKE;
+	struct ptk_walk_allow never = { 0, 1, 0 }, *a = plan->allow;
+
+	a[PTK_WALK_ALLOW_INDEX(PTK_ACC_READ, true)] = (struct ptk_walk_allow){ US, US, 0 };
+	a[PTK_WALK_ALLOW_INDEX(PTK_ACC_WRITE, true)] = (struct ptk_walk_allow){ US | RW, US | RW, 0 };
+	a[PTK_WALK_ALLOW_INDEX(PTK_ACC_EXEC, true)] = (struct ptk_walk_allow){ US, US, nx };
+	/* Supervisor: SMAP forbids user pages (unless EFLAGS.AC), WP needs RW. */
+	a[PTK_WALK_ALLOW_INDEX(PTK_ACC_READ, false)] = (struct ptk_walk_allow){ smap ? US : 0, 0, 0 };
+	a[PTK_WALK_ALLOW_INDEX(PTK_ACC_WRITE, false)] = (struct ptk_walk_allow){
+		(smap ? US : 0) | (wp ? RW : 0), wp ? RW : 0, 0 };
+	a[PTK_WALK_ALLOW_INDEX(PTK_ACC_EXEC, false)] = (struct ptk_walk_allow){ smep ? US : 0, 0, nx };
+	if (pke) {
+		/* A key can forbid any data access to a user page. */
+		for (int user = 0; user <= 1; user++) {
+			a[PTK_WALK_ALLOW_INDEX(PTK_ACC_READ, user)] = never;
+			a[PTK_WALK_ALLOW_INDEX(PTK_ACC_WRITE, user)] = never;
+		}
+	}
+}
+
 static void x86_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu,
 			  struct ptk_walk_plan *plan)
 {
@@ -294,25 +353,13 @@ static void x86_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu,
 		plan->leaf_value[l] = f->level[l].leaf ? fixed | (large ? ps : 0) : 1;
 		plan->leaf_addr[l] = x86_addr_mask(f, l, true);
 	}
-}
-
-/* A plain leaf: the same rules as the slow path, from the folded bits. */
-static bool x86_fast_leaf(const struct ptk_format *f, const struct ptk_cpu *cpu,
-			  const struct ptk_walk_req *req, unsigned lvl, uint64_t and_bits,
-			  uint64_t or_bits, uint64_t e, struct ptk_walk_acc *acc,
-			  struct ptk_walk_out *out, struct ptk_fault *fault)
-{
-	bool nx = (or_bits & PTK_X86_PAGE_NX) && (cpu->x86.efer & PTK_X86_EFER_NXE);
-
-	acc->perm = PTK_PROT_READ | (nx ? 0 : PTK_PROT_EXEC) |
-		    ((and_bits & PTK_X86_PAGE_RW) ? PTK_PROT_WRITE : 0) |
-		    ((and_bits & PTK_X86_PAGE_USER) ? PTK_PROT_USER : 0) |
-		    ((e & PTK_X86_PAGE_GLOBAL) ? PTK_PROT_GLOBAL : 0);
-	acc->pkey = (uint8_t)x86_pkey(e);
-	acc->memtype = (uint8_t)x86_pat_index(f, lvl, e);
-	out->addr = e & x86_addr_mask(f, lvl, true);
-	out->updated = e | (req->access == PTK_ACC_WRITE ? PTK_X86_PAGE_DIRTY : 0);
-	return x86_check_access(f, cpu, req, acc, lvl, fault);
+	x86_plan_allow(cpu, plan);
+	/* Canonical halves, both served by CR3 (SDM §3.3.7.1). */
+	plan->lo_last = (1ull << (f->va_bits - 1)) - 1;
+	plan->hi_first = ~plan->lo_last;
+	plan->lo_root = plan->hi_root = 0;
+	plan->leaf_set_on_write = PTK_X86_PAGE_DIRTY;
+	plan->leaf_clear_on_write = 0;
 }
 
 /* --- rendering --------------------------------------------------------- */
@@ -379,6 +426,7 @@ static const struct ptk_format_ops x86_ops = {
 	.walk_entry = x86_walk_entry,
 	.check_access = x86_check_access,
 	.walk_plan = x86_walk_plan,
+	.leaf_attrs = x86_leaf_attrs,
 	.fast_leaf = x86_fast_leaf,
 	.mk_table = x86_mk_table,
 	.mk_leaf = x86_mk_leaf,
@@ -442,7 +490,7 @@ static const struct ptk_va_range x86_dump_l5[] = {
 #define X86_FORMAT_COMMON                                                   \
 	.arch = "x86_64", .entry_shift = 3, .table_shift = 12,              \
 	.max_pa_bits = 52, .min_pa_bits = 36, .default_pa_bits = 46,        \
-	.nroots = 1, .nr_cpu_regs = 4, .ptdump_mask = PTK_X86_FLAGS_MASK,                     \
+	.nroots = 1, .ptdump_mask = PTK_X86_FLAGS_MASK,                     \
 	.memtype_names = x86_memtypes, .nr_memtypes = 8, .nr_pkeys = 16,    \
 	.syndrome_name = "error code",                                     \
 	.ops = &x86_ops

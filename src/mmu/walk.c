@@ -79,22 +79,11 @@ static int walk_slow(struct ptk_machine *m, const struct ptk_pgtable *pt,
 	return walk_fault(res);
 }
 
-/* Only the registers the format uses: the rest cannot change its plan. */
-static bool same_cpu(const struct ptk_format *f, const struct ptk_cpu *a,
-		     const struct ptk_cpu *b)
-{
-	uint64_t diff = a->pa_bits ^ b->pa_bits;
-
-	for (unsigned i = 0; i < f->nr_cpu_regs; i++)
-		diff |= a->reg[i] ^ b->reg[i];
-	return !diff;
-}
-
-/* The plan is remade whenever the control state differs from the one it
- * was made for, so callers may change registers freely. */
+/* The plan for the current control state; ptk_machine_cpu() invalidates it
+ * since its caller may change registers. */
 static const struct ptk_walk_plan *walk_plan(struct ptk_machine *m)
 {
-	if (!m->plan_valid || !same_cpu(m->fmt, &m->plan_cpu, &m->cpu)) {
+	if (!m->plan_valid) {
 		const struct ptk_format *f = m->fmt;
 
 		f->ops->walk_plan(f, &m->cpu, &m->plan);
@@ -102,46 +91,35 @@ static const struct ptk_walk_plan *walk_plan(struct ptk_machine *m)
 			m->plan.shift[l] = f->level[l].shift;
 			m->plan.index_mask[l] = (1ull << f->level[l].bits) - 1;
 		}
-		m->plan_cpu = m->cpu;
 		m->plan_valid = true;
 	}
 	return &m->plan;
 }
 
-/* Record what the fast walk read, once it is done. */
-static void fast_steps(struct ptk_walk_result *res, const uint64_t *pa, const uint64_t *e,
-		       const unsigned *idx, unsigned n)
-{
-	for (unsigned l = 0; l < n; l++)
-		res->step[l] = (struct ptk_walk_step){ pa[l], e[l], (int)l, idx[l] };
-	res->nsteps = n;
-}
-
 /*
  * Plain entries only: tables followed by mask and value, their bits folded
- * for the leaf's rules.  Everything lives in locals so that the compiler
- * keeps it in registers.  Returns 1 when the walk met something it leaves
- * to walk_slow().
+ * for the leaf's rules.  The plan and the result never alias (restrict), so
+ * the loop keeps the plan in registers.  Returns 1 when the walk met
+ * something it leaves to walk_slow().
  */
-static int walk_fast(struct ptk_machine *m, const struct ptk_pgtable *pt,
-		     const struct ptk_walk_req *req, struct ptk_walk_result *res)
+static int walk_fast(struct ptk_machine *m, const struct ptk_walk_plan *restrict plan,
+		     const struct ptk_pgtable *pt, const struct ptk_walk_req *req,
+		     struct ptk_walk_result *restrict res)
 {
 	const struct ptk_format *f = m->fmt;
-	const struct ptk_walk_plan *plan = walk_plan(m);
 	const unsigned n = f->nlevels;
 	const uint64_t va = req->va;
-	uint64_t table = pt->root[res->root], and_bits = ~0ull, or_bits = 0;
-	uint64_t chunk = ~0ull, epa[PTK_MAX_LEVELS], ent[PTK_MAX_LEVELS];
-	unsigned idx[PTK_MAX_LEVELS];
+	uint64_t table = pt->root[res->root], and_bits = ~0ull, or_bits = 0, e = 0;
+	uint64_t chunk = ~0ull;
 	const uint8_t *host = NULL;	/* tables cluster: remember the last chunk */
+	struct ptk_walk_step *restrict s = res->step;
+	const struct ptk_walk_allow *allow;
 	struct ptk_walk_out out;
 	unsigned lvl;
 
-	for (lvl = 0; lvl < n; lvl++) {
-		uint64_t e, pa;
-
-		idx[lvl] = (unsigned)((va >> plan->shift[lvl]) & plan->index_mask[lvl]);
-		pa = table + (uint64_t)idx[lvl] * 8;
+	for (lvl = 0; lvl < n; lvl++, s++) {
+		unsigned idx = (unsigned)((va >> plan->shift[lvl]) & plan->index_mask[lvl]);
+		uint64_t pa = table + (uint64_t)idx * 8;
 
 		if ((pa & ~(PTK_CHUNK_SIZE - 1)) != chunk) {
 			uintptr_t slot = phys_slot(m->phys, pa);
@@ -152,24 +130,29 @@ static int walk_fast(struct ptk_machine *m, const struct ptk_pgtable *pt,
 			host = (const uint8_t *)slot;
 		}
 		memcpy(&e, host + (pa & (PTK_CHUNK_SIZE - 1)), sizeof(e));
-		epa[lvl] = pa;
-		ent[lvl] = e;
+		*s = (struct ptk_walk_step){ pa, e, (int)lvl, idx };
 		and_bits &= e;
 		or_bits |= e;
 		if ((e & plan->table_mask[lvl]) != plan->table_value[lvl])
 			break;
 		table = e & plan->table_addr[lvl];
 	}
-	if (lvl == n || (ent[lvl] & plan->leaf_mask[lvl]) != plan->leaf_value[lvl])
+	if (lvl == n || (e & plan->leaf_mask[lvl]) != plan->leaf_value[lvl])
 		return 1;
-	fast_steps(res, epa, ent, idx, lvl + 1);
+	res->nsteps = lvl + 1;
 	res->level = (int)lvl;
 	res->page_size = 1ull << plan->shift[lvl];
-	if (!f->ops->fast_leaf(f, &m->cpu, req, lvl, and_bits, or_bits, ent[lvl], &res->acc,
-			       &out, &res->fault))
+	allow = &plan->allow[PTK_WALK_ALLOW_INDEX(req->access, req->user)];
+	if ((and_bits & allow->and_mask) == allow->and_value && !(or_bits & allow->or_forbid)) {
+		f->ops->leaf_attrs(f, &m->cpu, lvl, and_bits, or_bits, e, &res->acc);
+		out.addr = e & plan->leaf_addr[lvl];
+		out.updated = req->access != PTK_ACC_WRITE ? e :
+			      (e | plan->leaf_set_on_write) & ~plan->leaf_clear_on_write;
+	} else if (!f->ops->fast_leaf(f, &m->cpu, req, lvl, and_bits, or_bits, e, &res->acc,
+				    &out, &res->fault))
 		return walk_fault(res);
-	if (!req->no_update)
-		walk_update(m, &res->step[lvl], out.updated);
+	if (!req->no_update && out.updated != e)
+		walk_update(m, s, out.updated);
 	res->pa = out.addr | (va & (res->page_size - 1));
 	return 0;
 }
@@ -184,17 +167,22 @@ int ptk_translate(struct ptk_machine *m, const struct ptk_pgtable *pt,
 	res->level = -1;
 	res->nsteps = 0;
 	res->fault = (struct ptk_fault){ .kind = PTK_FAULT_NONE, .level = -1 };
+	/* The fast path reads 8-byte entries; 4-byte formats take the rules. */
+	if (f->ops->walk_plan && f->entry_shift == 3 && !req->slow) {
+		const struct ptk_walk_plan *plan = walk_plan(m);
+
+		if (req->va <= plan->lo_last || req->va >= plan->hi_first) {
+			res->root = req->va <= plan->lo_last ? plan->lo_root : plan->hi_root;
+			rc = walk_fast(m, plan, pt, req, res);
+			if (rc <= 0)
+				return rc;
+			res->level = -1;
+			res->fault = (struct ptk_fault){ .kind = PTK_FAULT_NONE, .level = -1 };
+		}
+	}
 	r = f->ops->select_root(f, &m->cpu, req->va, &res->fault);
 	if (r < 0)
 		return walk_fault(res);
 	res->root = (unsigned)r;
-	/* The fast path reads 8-byte entries; 4-byte formats take the rules. */
-	if (f->ops->walk_plan && f->entry_shift == 3 && !req->slow) {
-		rc = walk_fast(m, pt, req, res);
-		if (rc <= 0)
-			return rc;
-		res->level = -1;
-		res->fault = (struct ptk_fault){ .kind = PTK_FAULT_NONE, .level = -1 };
-	}
 	return walk_slow(m, pt, req, res);
 }

@@ -47,7 +47,13 @@ void ptk_machine_destroy(struct ptk_machine *m)
 const struct ptk_format *ptk_machine_format(const struct ptk_machine *m) { return m->fmt; }
 struct ptk_phys *ptk_machine_phys(struct ptk_machine *m) { return m->phys; }
 const struct ptk_phys *ptk_machine_phys_const(const struct ptk_machine *m) { return m->phys; }
-struct ptk_cpu *ptk_machine_cpu(struct ptk_machine *m) { return &m->cpu; }
+/* The caller may change registers through the pointer: the walker's plan
+ * is remade at the next translation. */
+struct ptk_cpu *ptk_machine_cpu(struct ptk_machine *m)
+{
+	m->plan_valid = false;
+	return &m->cpu;
+}
 struct ptk_error *ptk_machine_error(struct ptk_machine *m) { return &m->err; }
 const char *ptk_machine_errmsg(const struct ptk_machine *m) { return m->err.msg; }
 

@@ -15,9 +15,8 @@ struct ptk_machine {
 	struct ptk_cpu cpu;
 	struct ptk_error err;
 
-	/* The walker's fast path, for the control state it was made for. */
+	/* The walker's fast path for the current control state. */
 	struct ptk_walk_plan plan;
-	struct ptk_cpu plan_cpu;
 	bool plan_valid;
 
 	const struct ptk_frame_ops *frame_ops;
