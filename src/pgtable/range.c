@@ -68,8 +68,8 @@ enum range_action range_decide(const struct range_ctx *c, unsigned lvl,
  * does not exist yet: empty, or about to be filled by splitting a leaf.
  */
 struct table_view {
-	uint64_t pa;		/* 0: not allocated yet */
-	uint8_t *bytes;
+	uint64_t pa;
+	uint8_t *bytes;		/* NULL: not allocated yet (planning) */
 	const struct ptk_desc *split_of; /* planning a split: the leaf it replaces */
 };
 
@@ -151,8 +151,7 @@ static bool act_leaf_run(struct range_ctx *c, unsigned lvl, struct table_view *t
 			table_put(f, tv->bytes, first + i, e1);
 		}
 	}
-	if (tv->pa)
-		*ptcount_find(&c->pt->counts, tv->pa) += n;
+	*ptcount_find(&c->pt->counts, tv->pa) += n;
 	return true;
 }
 
@@ -188,18 +187,25 @@ static void fill_split(struct range_ctx *c, uint64_t table, unsigned lvl,
 	*ptcount_find(&c->pt->counts, table) = n;
 }
 
-static int descend(struct range_ctx *c, unsigned lvl, uint64_t child,
-		   const struct ptk_desc *split_of, uint64_t va, uint64_t last)
+/* Into an existing table (any PA, 0 included). */
+static int descend(struct range_ctx *c, unsigned lvl, uint64_t child, uint64_t va,
+		   uint64_t last)
 {
-	struct table_view sub = { .pa = child, .split_of = split_of };
+	struct table_view sub = { .pa = child };
 
-	if (child) {
-		sub.bytes = phys_page_for_write(c->pt->m->phys, child);
-		if (!sub.bytes)
-			return ptk_err(&c->pt->m->err, -EFAULT,
-				       "table at %#llx (level %u) is outside RAM",
-				       (unsigned long long)child, lvl);
-	}
+	sub.bytes = phys_page_for_write(c->pt->m->phys, child);
+	if (!sub.bytes)
+		return ptk_err(&c->pt->m->err, -EFAULT, "table at %#llx (level %u) is outside RAM",
+			       (unsigned long long)child, lvl);
+	return range_table(c, lvl, &sub, va, last);
+}
+
+/* Planning: into a table that does not exist yet, empty or split from a leaf. */
+static int descend_planned(struct range_ctx *c, unsigned lvl, const struct ptk_desc *split_of,
+			   uint64_t va, uint64_t last)
+{
+	struct table_view sub = { .split_of = split_of };
+
 	return range_table(c, lvl, &sub, va, last);
 }
 
@@ -219,7 +225,7 @@ static int act_entry(struct range_ctx *c, unsigned lvl, struct table_view *tv, u
 	case RA_NEW_TABLE:
 		child = take_table(c);
 		link_table(c, tv, lvl, idx, child);
-		descend(c, lvl + 1, child, NULL, va, last);
+		descend(c, lvl + 1, child, va, last);
 		return 1;
 	case RA_SPLIT:
 		/* Break-before-make (Arm ARM D8.14.1): invalidate, flush, relink. */
@@ -228,7 +234,7 @@ static int act_entry(struct range_ctx *c, unsigned lvl, struct table_view *tv, u
 		table_put(f, tv->bytes, idx, 0);
 		pgtable_flush(c->pt, va & ~(ptk_level_size(f, lvl) - 1), ptk_level_size(f, lvl));
 		link_table(c, tv, lvl, idx, child);
-		descend(c, lvl + 1, child, NULL, va, last);
+		descend(c, lvl + 1, child, va, last);
 		return 0;
 	case RA_CLEAR:
 		table_put(f, tv->bytes, idx, 0);
@@ -277,12 +283,12 @@ static int plan_entry(struct range_ctx *c, unsigned lvl, enum range_action a,
 			       (unsigned long long)va);
 	case RA_NEW_TABLE:
 		c->need++;
-		return descend(c, lvl + 1, 0, NULL, va, last);
+		return descend_planned(c, lvl + 1, NULL, va, last);
 	case RA_SPLIT:
 		c->need++;
-		return descend(c, lvl + 1, 0, d, va, last);
+		return descend_planned(c, lvl + 1, d, va, last);
 	case RA_DESCEND:
-		return descend(c, lvl + 1, d->addr, NULL, va, last);
+		return descend(c, lvl + 1, d->addr, va, last);
 	default:
 		return 0;
 	}
@@ -312,7 +318,7 @@ static int range_table(struct range_ctx *c, unsigned lvl, struct table_view *tv,
 			if (rc)
 				return rc;
 		} else if (a == RA_DESCEND) {
-			descend(c, lvl + 1, d.addr, NULL, va, sub_last);
+			descend(c, lvl + 1, d.addr, va, sub_last);
 			delta += reap_if_empty(c, lvl, tv, idx, d.addr, va);
 		} else {
 			delta += act_entry(c, lvl, tv, idx, a, &d, va, sub_last);
@@ -321,7 +327,7 @@ static int range_table(struct range_ctx *c, unsigned lvl, struct table_view *tv,
 			break;
 		va = sub_last + 1;
 	}
-	if (delta && tv->pa)
+	if (delta)
 		*ptcount_find(&c->pt->counts, tv->pa) += (uint32_t)delta;
 	return 0;
 }

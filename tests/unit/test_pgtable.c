@@ -338,6 +338,29 @@ static void names_and_lookup(void **state)
 	assert_null(ptk_pgtable_find(fx->m, "b"));
 }
 
+/* A table may sit at physical address 0: nothing may take 0 for "none". */
+static void table_at_pa_zero(void **state)
+{
+	static const struct ptk_phys_range ram[] = { { 0, 16 * KiB } };
+	struct ptk_machine *m = ptk_test_machine("x86_64-4level", ram, 1, 40);
+	struct ptk_pgtable *pt;
+	struct ptk_prot p;
+	struct ptk_walk_req req = { .va = 0x5000, .no_update = true };
+	struct ptk_walk_result res;
+
+	(void)state;
+	assert_int_equal(ptk_prot_parse(ptk_machine_format(m), "rw", &p), 0);
+	assert_int_equal(ptk_pgd_alloc(m, "t", &pt), 0);
+	assert_int_equal(ptk_map_range(pt, 0x5000, 0x9000, 4 * KiB, &p, 0), 0);
+	ptk_test_check_tree(pt);
+	assert_int_equal(ptk_translate(m, pt, &req, &res), 0);
+	assert_int_equal(res.step[3].entry_pa & ~0xfffull, 0);	/* the PT is at PA 0 */
+	assert_int_equal(res.pa, 0x9000);
+	assert_int_equal(ptk_unmap_range(pt, 0x5000, 4 * KiB), 0);
+	assert_int_equal(ptk_pgtable_nr_tables(pt), 1);
+	ptk_machine_destroy(m);
+}
+
 #define BOTH(t) cmocka_unit_test_setup_teardown(t, setup4, teardown), \
 		cmocka_unit_test_setup_teardown(t, setup5, teardown)
 
@@ -355,6 +378,7 @@ int main(void)
 		BOTH(translate_sets_accessed_and_dirty),
 		BOTH(walk_reports_tables_outside_ram),
 		BOTH(names_and_lookup),
+		cmocka_unit_test(table_at_pa_zero),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
