@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What the image layer knows per architecture: the ELF machine number the
+ * core file carries, and names for the control registers held in the raw
+ * struct ptk_cpu union, so that the note can say "cpu.cr4=..." and not only
+ * "cpu.reg1=...".  Keyed by ptk_format.arch, so a new format of a known
+ * architecture needs nothing here.
+ */
+#include <gelf.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "image/image_priv.h"
+
+#define X86_FIELD(member, bool_) {                                        \
+	#member, offsetof(struct ptk_cpu_x86, member),                   \
+	sizeof(((struct ptk_cpu_x86 *)0)->member), bool_ }
+
+static const struct image_cpu_field x86_fields[] = {
+	X86_FIELD(cr0, false),
+	X86_FIELD(cr4, false),
+	X86_FIELD(efer, false),
+	X86_FIELD(pkru, false),
+	X86_FIELD(ac, true),
+};
+
+/* arm64 and arm32 have no format yet; their machine numbers are here so
+ * that the formats only have to name their registers when they land. */
+static const struct image_arch arches[] = {
+	{ "x86_64", EM_X86_64, x86_fields, sizeof(x86_fields) / sizeof(x86_fields[0]) },
+	{ "arm64", EM_AARCH64, NULL, 0 },
+	{ "arm32", EM_ARM, NULL, 0 },
+};
+
+_Static_assert(sizeof(x86_fields) / sizeof(x86_fields[0]) <= IMAGE_MAX_FIELDS,
+	       "image_note.field[] too small");
+
+const struct image_arch *image_arch_by_name(const char *arch)
+{
+	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
+		if (!strcmp(arches[i].arch, arch))
+			return &arches[i];
+	return NULL;
+}
+
+const struct image_arch *image_arch_by_machine(unsigned e_machine)
+{
+	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
+		if (arches[i].e_machine == e_machine)
+			return &arches[i];
+	return NULL;
+}
