@@ -53,6 +53,12 @@ int ptk_alloc_frames(struct ptk_machine *m, unsigned order, uint64_t *pa);
 void ptk_free_frames(struct ptk_machine *m, uint64_t pa, unsigned order);
 uint64_t ptk_frames_in_use(const struct ptk_machine *m);
 
+/* The default allocator's position: every RAM frame from the mark up may
+ * be in use.  Images carry it so that a loaded machine allocates only below.
+ * -EOPNOTSUPP when another allocator is installed. */
+int ptk_machine_frames_mark(const struct ptk_machine *m, uint64_t *mark);
+int ptk_machine_set_frames_mark(struct ptk_machine *m, uint64_t mark);
+
 /* Failure injection: make the n-th allocation from now fail (1 = the next
  * one); 0 disables.  Counts every call of ptk_alloc_frames. */
 void ptk_machine_fail_nth_alloc(struct ptk_machine *m, uint64_t n);

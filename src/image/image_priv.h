@@ -76,6 +76,8 @@ struct image_note {
 	const struct ptk_format *fmt;
 	unsigned pa_bits;
 	unsigned cpu_pa_bits;		/* 0: not given */
+	uint64_t frames_mark;
+	bool have_frames_mark;
 	uint64_t reg[IMAGE_NR_REGS];
 	uint32_t have_reg;		/* bit i: cpu.reg<i> given */
 	uint64_t field[IMAGE_MAX_FIELDS];

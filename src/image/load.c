@@ -46,6 +46,8 @@ static int build_machine(const struct image_src *s, const struct image_layout *l
 	free(ram);
 	if (!rc)
 		rc = image_note_apply_cpu(n, ptk_machine_cpu(m), s->name, err);
+	if (!rc && n->have_frames_mark)
+		ptk_machine_set_frames_mark(m, n->frames_mark);
 	if (!rc)
 		rc = image_read_ram(s, l, m, err);
 	if (!rc)

@@ -57,10 +57,14 @@ static int put_tables(FILE *f, struct ptk_machine *m)
 static void put_machine(FILE *f, struct ptk_machine *m)
 {
 	const struct ptk_format *fmt = ptk_machine_format(m);
+	uint64_t mark;
 
 	fprintf(f, "version=%d\n", IMAGE_NOTE_VERSION);
 	fprintf(f, "format=%s\n", fmt->name);
 	fprintf(f, "pa_bits=%u\n", ptk_phys_pa_bits(ptk_machine_phys(m)));
+	/* Where the frame allocator stands: a loaded machine allocates below. */
+	if (!ptk_machine_frames_mark(m, &mark))
+		fprintf(f, "frames.mark=0x%llx\n", (unsigned long long)mark);
 	put_cpu(f, ptk_machine_cpu(m), image_arch_by_name(fmt->arch));
 }
 

@@ -11,7 +11,7 @@
 
 /* Keys that may appear once; table= repeats. */
 enum note_key {
-	KEY_VERSION, KEY_FORMAT, KEY_PA_BITS, KEY_CPU_PA_BITS, NR_SINGLE_KEYS
+	KEY_VERSION, KEY_FORMAT, KEY_PA_BITS, KEY_CPU_PA_BITS, KEY_FRAMES_MARK, NR_SINGLE_KEYS
 };
 
 struct parser {
@@ -211,6 +211,17 @@ static int key_table(struct parser *p, const char *val)
 	return parse_roots(p, sp + sizeof(roots) - 1, t);
 }
 
+/* Where the saved machine's frame allocator stood; any address is safe. */
+static int key_frames_mark(struct parser *p, const char *val)
+{
+	int rc = once(p, KEY_FRAMES_MARK, "frames.mark");
+
+	if (!rc)
+		rc = number(p, "frames.mark", val, UINT64_MAX, &p->n->frames_mark);
+	p->n->have_frames_mark = !rc;
+	return rc;
+}
+
 /* Pass 0 reads version= and format=, which the others depend on. */
 static int parse_line(struct parser *p, char *line, int pass)
 {
@@ -231,6 +242,8 @@ static int parse_line(struct parser *p, char *line, int pass)
 		return key_bits(p, KEY_PA_BITS, key, val, &p->n->pa_bits);
 	if (!strcmp(key, "table"))
 		return key_table(p, val);
+	if (!strcmp(key, "frames.mark"))
+		return key_frames_mark(p, val);
 	if (!strncmp(key, "cpu.", 4))
 		return key_cpu(p, key, val);
 	return PERR(p, -EINVAL, "unknown key '%s'", key);

@@ -20,6 +20,27 @@ void frame_bump_release(struct frame_bump *b)
 	b->nr_freed = b->cap_freed = 0;
 }
 
+uint64_t frame_bump_mark(const struct frame_bump *b)
+{
+	return b->top;
+}
+
+/* Resume carving below mark: the range holding it, or the last one under it. */
+void frame_bump_set_mark(struct frame_bump *b, uint64_t mark)
+{
+	for (size_t i = ptk_phys_nr_ranges(b->phys); i-- > 0;) {
+		struct ptk_phys_range r = ptk_phys_range_at(b->phys, i);
+
+		if (r.base < mark || i == 0) {
+			b->range = i;
+			b->top = mark < r.base + r.size ? (mark > r.base ? mark : r.base)
+							: r.base + r.size;
+			b->nr_freed = 0;
+			return;
+		}
+	}
+}
+
 /* Carve 2^order frames, naturally aligned, moving down through the ranges. */
 static int bump_carve(struct frame_bump *b, unsigned order, uint64_t *pa)
 {

@@ -24,6 +24,9 @@ struct frame_bump {
 
 void frame_bump_init(struct frame_bump *b, const struct ptk_phys *phys);
 void frame_bump_release(struct frame_bump *b);
+/* Frames from the mark up (in RAM) have been handed out at some point. */
+uint64_t frame_bump_mark(const struct frame_bump *b);
+void frame_bump_set_mark(struct frame_bump *b, uint64_t mark);
 extern const struct ptk_frame_ops frame_bump_ops;
 
 #endif

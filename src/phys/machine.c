@@ -84,6 +84,22 @@ void ptk_free_frames(struct ptk_machine *m, uint64_t pa, unsigned order)
 	m->frames_in_use -= 1ull << order;
 }
 
+int ptk_machine_frames_mark(const struct ptk_machine *m, uint64_t *mark)
+{
+	if (m->frame_ops != &frame_bump_ops)
+		return -EOPNOTSUPP;
+	*mark = frame_bump_mark(&m->bump);
+	return 0;
+}
+
+int ptk_machine_set_frames_mark(struct ptk_machine *m, uint64_t mark)
+{
+	if (m->frame_ops != &frame_bump_ops)
+		return -EOPNOTSUPP;
+	frame_bump_set_mark(&m->bump, mark);
+	return 0;
+}
+
 uint64_t ptk_frames_in_use(const struct ptk_machine *m) { return m->frames_in_use; }
 
 void ptk_machine_fail_nth_alloc(struct ptk_machine *m, uint64_t n)

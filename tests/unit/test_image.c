@@ -687,6 +687,30 @@ static int teardown(void **state)
 	return rmdir(tmpdir);
 }
 
+/* A loaded machine allocates below the saved allocator's mark, so new
+ * tables never land on the image's own. */
+static void test_loaded_machine_allocates_below(void **state)
+{
+	static const struct ptk_phys_range ram[] = { { 0, 64 * MiB } };
+	struct ptk_machine *a = new_machine(ram, 1, 40), *b;
+	struct ptk_pgtable *pt, *fresh;
+	struct ptk_walk_req req = { .va = 0x7f0000001000, .no_update = true };
+	struct ptk_walk_result res;
+
+	(void)state;
+	assert_int_equal(ptk_pgd_alloc(a, "old", &pt), 0);
+	map(pt, 0x7f0000000000, 0x100000, 16 * KiB, "rw", 0);
+	save_ok(a, tmp_path("mark.elf"), PTK_IMAGE_ELF);
+	b = load_ok(tmp_path("mark.elf"));
+	assert_int_equal(ptk_pgd_alloc(b, "new", &fresh), 0);
+	assert_true(ptk_pgtable_root(fresh, 0) < ptk_pgtable_root(ptk_pgtable_find(b, "old"), 0));
+	map(fresh, 0x7f0000000000, 0x200000, 2 * MiB, "rw", 0);
+	assert_int_equal(ptk_translate(b, ptk_pgtable_find(b, "old"), &req, &res), 0);
+	assert_int_equal(res.pa, 0x101000);
+	ptk_machine_destroy(a);
+	ptk_machine_destroy(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -698,6 +722,7 @@ int main(void)
 		cmocka_unit_test(test_save_errors),
 		cmocka_unit_test(test_hostile_headers),
 		cmocka_unit_test(test_hostile_note),
+		cmocka_unit_test(test_loaded_machine_allocates_below),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
