@@ -222,7 +222,7 @@ int image_elf_note(Elf *e, const struct image_src *s, const struct image_layout 
 		   struct image_note *n, struct ptk_error *err)
 {
 	Elf_Data *d = elf_getdata_rawchunk(e, (int64_t)l->note_off, l->note_size, ELF_T_NHDR);
-	size_t desc_off, desc_len;
+	size_t desc_off = 0, desc_len = 0;
 	int rc;
 
 	if (!d)

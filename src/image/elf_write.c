@@ -156,7 +156,7 @@ static int write_note(struct ptk_machine *m, int fd, const struct elf_plan *p,
 
 int image_save_elf(struct ptk_machine *m, int fd, const char *path)
 {
-	struct elf_plan p;
+	struct elf_plan p = { 0 };
 	char *desc;
 	size_t len;
 	int rc = image_note_build(m, &desc, &len);

@@ -196,7 +196,7 @@ static int key_table(struct parser *p, const char *val)
 	static const char roots[] = " roots=";
 	const char *sp = strchr(val, ' ');
 	size_t len = sp ? (size_t)(sp - val) : strlen(val);
-	struct image_table *t;
+	struct image_table *t = NULL;
 	int rc;
 
 	if (!len || len >= IMAGE_NAME_MAX)
