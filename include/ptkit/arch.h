@@ -279,7 +279,10 @@ static inline unsigned ptk_entries_per_table(const struct ptk_format *f, unsigne
 }
 
 const char *ptk_pglevel_name(enum ptk_pglevel l);
-const char *ptk_fault_name(enum ptk_fault_kind k);
+const char *ptk_fault_name(enum ptk_fault_kind k);	/* for people */
+const char *ptk_fault_id(enum ptk_fault_kind k);	/* for programs: "not_present" */
+/* Formats the library knows, i = 0, 1, ... until NULL. */
+const struct ptk_format *ptk_format_at(size_t i);
 const char *ptk_access_name(enum ptk_access a);
 
 #ifdef __cplusplus

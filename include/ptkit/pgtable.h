@@ -114,6 +114,10 @@ struct ptk_mapping {
 	struct ptk_prot prot;
 };
 typedef int (*ptk_mapping_fn)(void *ctx, const struct ptk_mapping *map);
+/* Walks over a whole tree stop with -ELOOP after this many entries: a
+ * hostile image can point every entry at one table (4 TiB of 4K pages is
+ * the most a legitimate tree reaches within it). */
+#define PTK_WALK_MAX_VISITS (1ull << 30)
 /* Visit leaf mappings overlapping [start, end] in VA order. */
 int ptk_for_each_mapping(const struct ptk_pgtable *pt, uint64_t start, uint64_t end,
 			 ptk_mapping_fn fn, void *ctx);

@@ -48,6 +48,34 @@ const char *ptk_fault_name(enum ptk_fault_kind k)
 	return (unsigned)k < PTK_NR_FAULT_KINDS ? names[k] : "?";
 }
 
+/* Stable identifiers for programs (JSON): never reworded. */
+const char *ptk_fault_id(enum ptk_fault_kind k)
+{
+	static const char *const ids[PTK_NR_FAULT_KINDS] = {
+		[PTK_FAULT_NONE] = "none",
+		[PTK_FAULT_NOT_PRESENT] = "not_present",
+		[PTK_FAULT_RESERVED] = "reserved",
+		[PTK_FAULT_WRITE] = "write",
+		[PTK_FAULT_USER] = "user",
+		[PTK_FAULT_EXEC] = "exec",
+		[PTK_FAULT_SMEP] = "smep",
+		[PTK_FAULT_SMAP] = "smap",
+		[PTK_FAULT_PKEY] = "pkey",
+		[PTK_FAULT_NON_CANONICAL] = "non_canonical",
+		[PTK_FAULT_ADDRESS_SIZE] = "address_size",
+		[PTK_FAULT_ACCESS_FLAG] = "access_flag",
+		[PTK_FAULT_DOMAIN] = "domain",
+		[PTK_FAULT_BUS] = "bus",
+	};
+
+	return (unsigned)k < PTK_NR_FAULT_KINDS ? ids[k] : "unknown";
+}
+
+const struct ptk_format *ptk_format_at(size_t i)
+{
+	return i < sizeof(formats) / sizeof(formats[0]) ? formats[i] : NULL;
+}
+
 const char *ptk_access_name(enum ptk_access a)
 {
 	static const char *const names[] = { "read", "write", "exec" };

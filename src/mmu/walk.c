@@ -166,6 +166,7 @@ int ptk_translate(struct ptk_machine *m, const struct ptk_pgtable *pt,
 	res->va = req->va;
 	res->level = -1;
 	res->nsteps = 0;
+	res->root = 0;
 	res->fault = (struct ptk_fault){ .kind = PTK_FAULT_NONE, .level = -1 };
 	/* The fast path reads 8-byte entries; 4-byte formats take the rules. */
 	if (f->ops->walk_plan && f->entry_shift == 3 && !req->slow) {

@@ -6,6 +6,7 @@ struct iter_ctx {
 	const struct ptk_pgtable *pt;
 	ptk_mapping_fn fn;
 	void *ctx;
+	uint64_t visits;
 };
 
 static int iter_table(struct iter_ctx *it, unsigned lvl, uint64_t table_pa, uint64_t base,
@@ -26,6 +27,10 @@ static int iter_table(struct iter_ctx *it, unsigned lvl, uint64_t table_pa, uint
 
 		if (va + span - 1 < start || va > last)
 			continue;
+		if (++it->visits > PTK_WALK_MAX_VISITS)
+			return ptk_err(&it->pt->m->err, -ELOOP,
+				       "more than %llu entries: tables loop or are shared",
+				       PTK_WALK_MAX_VISITS);
 		f->ops->decode(f, lvl, raw, &d);
 		if (d.type == PTK_DESC_TABLE && lvl + 1 < f->nlevels) {
 			rc = iter_table(it, lvl + 1, d.addr, va, start, last);
@@ -46,7 +51,7 @@ static int iter_table(struct iter_ctx *it, unsigned lvl, uint64_t table_pa, uint
 int ptk_for_each_mapping(const struct ptk_pgtable *pt, uint64_t start, uint64_t end,
 			 ptk_mapping_fn fn, void *ctx)
 {
-	struct iter_ctx it = { pt, fn, ctx };
+	struct iter_ctx it = { pt, fn, ctx, 0 };
 	int rc = 0;
 
 	for (unsigned r = 0; r < pt->nroots && !rc; r++) {

@@ -10,7 +10,6 @@
 #include <ptkit/views.h>
 #include "pgtable/pgtable_priv.h"
 
-#define PTDUMP_MAX_VISITS (1ull << 28)	/* bounds a hostile image's walk */
 
 struct pg_state {
 	const struct ptk_pgtable *pt;
@@ -103,10 +102,10 @@ static int dump_table(struct pg_state *st, unsigned lvl, uint64_t table_pa, uint
 
 		if (va + span - 1 < start || va > last)
 			continue;
-		if (++st->visits > PTDUMP_MAX_VISITS)
+		if (++st->visits > PTK_WALK_MAX_VISITS)
 			return ptk_err(&st->pt->m->err, -ELOOP,
 				       "more than %llu entries: tables loop or are shared",
-				       PTDUMP_MAX_VISITS);
+				       PTK_WALK_MAX_VISITS);
 		f->ops->decode(f, lvl, raw, &d);
 		st->eff_at[lvl] = (lvl ? st->eff_at[lvl - 1] : ~0u) & d.prot.flags;
 		if (va < start)

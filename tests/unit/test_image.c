@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ptk_test.h"
 #include <ptkit/ptkit.h>
 #include <ptkit/x86_64.h>
 
@@ -57,17 +58,7 @@ static const char *tmp_path(const char *name)
 static struct ptk_machine *new_machine(const struct ptk_phys_range *ram, size_t n,
 				       unsigned pa_bits)
 {
-	struct ptk_machine_config cfg = {
-		.fmt = ptk_format_find("x86_64-4level"), .ram = ram, .nr_ram = n,
-		.pa_bits = pa_bits,
-	};
-	struct ptk_error err = { 0 };
-	struct ptk_machine *m = NULL;
-
-	assert_non_null(cfg.fmt);
-	if (ptk_machine_create(&m, &cfg, &err))
-		fail_msg("machine: %s", err.msg);
-	return m;
+	return ptk_test_machine("x86_64-4level", ram, n, pa_bits);
 }
 
 static void map(struct ptk_pgtable *pt, uint64_t va, uint64_t pa, uint64_t size,

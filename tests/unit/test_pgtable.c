@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* pgtable/: the kernel-named primitives and the range operations. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -338,6 +339,36 @@ static void names_and_lookup(void **state)
 	assert_null(ptk_pgtable_find(fx->m, "b"));
 }
 
+static int count_maps(void *ctx, const struct ptk_mapping *map)
+{
+	(void)map;
+	++*(uint64_t *)ctx;
+	return 0;
+}
+
+/* A recursive slot (the root mapping itself, as Windows and some
+ * hypervisors do) is walked a bounded number of times by every tree walk. */
+static void recursive_slot_terminates(void **state)
+{
+	struct fixture *fx = *state;
+	struct ptk_prot p = prot(fx, "rw");
+	uint64_t root = ptk_pgtable_root(fx->pt, 0), n = 0;
+	ptk_ptep_t slot = { root + 8 * 300, 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_int_equal(ptk_map_range(fx->pt, 0x1000, 0x1000, 4 * KiB, &p, 0), 0);
+	assert_int_equal(ptk_set_pgd(fx->pt, slot, fx->f->ops->mk_table(fx->f, 0, root)), 0);
+	assert_int_equal(ptk_for_each_mapping(fx->pt, 0, ~0ull, count_maps, &n), 0);
+	assert_true(n >= 2);
+	assert_int_equal(ptk_ptdump(fx->pt, out), 0);
+	fclose(out);
+	assert_non_null(strstr(buf, "User Space"));
+	free(buf);
+	assert_int_equal(ptk_set_pgd(fx->pt, slot, 0), 0);
+}
+
 /* A table may sit at physical address 0: nothing may take 0 for "none". */
 static void table_at_pa_zero(void **state)
 {
@@ -378,6 +409,7 @@ int main(void)
 		BOTH(translate_sets_accessed_and_dirty),
 		BOTH(walk_reports_tables_outside_ram),
 		BOTH(names_and_lookup),
+		BOTH(recursive_slot_terminates),
 		cmocka_unit_test(table_at_pa_zero),
 	};
 

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What the command line knows per architecture, in ONE place keyed by
+ * fmt->arch: the 'machine' key that picks the format, and the control
+ * registers of struct ptk_cpu (name, offset, width, bit names, and the bits
+ * the format itself fixes).  Adding an architecture means adding a table
+ * here; no other file of the CLI tests the architecture.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ptkit/x86_64.h>
+#include "cli/cli.h"
+
+/* --- x86-64 -------------------------------------------------------------- */
+
+#define LONG_MODE "the machine models IA-32e (long-mode) paging"
+
+static const struct cli_bitname x86_cr0_bits[] = {
+	{ PTK_X86_CR0_PE, "PE", LONG_MODE }, { PTK_X86_CR0_MP, "MP", NULL },
+	{ PTK_X86_CR0_ET, "ET", NULL }, { PTK_X86_CR0_NE, "NE", NULL },
+	{ PTK_X86_CR0_WP, "WP", NULL }, { PTK_X86_CR0_AM, "AM", NULL },
+	{ PTK_X86_CR0_PG, "PG", LONG_MODE }, { 0, NULL, NULL },
+};
+
+static const struct cli_bitname x86_cr4_bits[] = {
+	{ PTK_X86_CR4_PSE, "PSE", NULL }, { PTK_X86_CR4_PAE, "PAE", LONG_MODE },
+	{ PTK_X86_CR4_PGE, "PGE", NULL }, { PTK_X86_CR4_OSFXSR, "OSFXSR", NULL },
+	{ PTK_X86_CR4_OSXMMEXCPT, "OSXMMEXCPT", NULL }, { PTK_X86_CR4_UMIP, "UMIP", NULL },
+	{ PTK_X86_CR4_LA57, "LA57", "paging= chooses 4- or 5-level paging" },
+	{ PTK_X86_CR4_FSGSBASE, "FSGSBASE", NULL }, { PTK_X86_CR4_PCIDE, "PCIDE", NULL },
+	{ PTK_X86_CR4_OSXSAVE, "OSXSAVE", NULL }, { PTK_X86_CR4_SMEP, "SMEP", NULL },
+	{ PTK_X86_CR4_SMAP, "SMAP", NULL }, { PTK_X86_CR4_PKE, "PKE", NULL },
+	{ 0, NULL, NULL },
+};
+
+static const struct cli_bitname x86_efer_bits[] = {
+	{ PTK_X86_EFER_SCE, "SCE", NULL }, { PTK_X86_EFER_LME, "LME", LONG_MODE },
+	{ PTK_X86_EFER_LMA, "LMA", LONG_MODE }, { PTK_X86_EFER_NXE, "NXE", NULL },
+	{ 0, NULL, NULL },
+};
+
+#define X86_REG(field, kind, bits) { #field, offsetof(struct ptk_cpu, x86.field), kind, bits }
+
+static const struct cli_reg x86_regs[] = {
+	X86_REG(cr0, CLI_REG_U64, x86_cr0_bits),
+	X86_REG(cr4, CLI_REG_U64, x86_cr4_bits),
+	X86_REG(efer, CLI_REG_U64, x86_efer_bits),
+	X86_REG(pkru, CLI_REG_U32, NULL),
+	X86_REG(ac, CLI_REG_BOOL, NULL),
+	{ NULL, 0, CLI_REG_U64, NULL },
+};
+
+static const struct cli_fmt_choice x86_formats[] = {
+	{ "4", "x86_64-4level" }, { "5", "x86_64-5level" }, { NULL, NULL },
+};
+
+/* --- the table ----------------------------------------------------------- */
+
+static const struct cli_arch arches[] = {
+	{ "x86_64", "paging", x86_formats, x86_regs },
+};
+
+const struct cli_arch *cli_arch_at(size_t i)
+{
+	return i < sizeof(arches) / sizeof(arches[0]) ? &arches[i] : NULL;
+}
+
+const struct cli_arch *cli_arch_find(const char *arch)
+{
+	for (size_t i = 0; cli_arch_at(i); i++)
+		if (!strcmp(arches[i].arch, arch))
+			return &arches[i];
+	return NULL;
+}
+
+const struct cli_reg *cli_reg_find(const struct cli_arch *ar, const char *name)
+{
+	for (const struct cli_reg *r = ar ? ar->regs : NULL; r && r->name; r++)
+		if (!strcmp(r->name, name))
+			return r;
+	return NULL;
+}
+
+/* --- register access and syntax ----------------------------------------------- */
+
+uint64_t cli_reg_max(const struct cli_reg *r)
+{
+	return r->kind == CLI_REG_U64 ? UINT64_MAX : r->kind == CLI_REG_U32 ? UINT32_MAX : 1;
+}
+
+uint64_t cli_reg_get(const struct ptk_cpu *cpu, const struct cli_reg *r)
+{
+	const char *p = (const char *)cpu + r->offset;
+	uint64_t v64;
+	uint32_t v32;
+	bool b;
+
+	switch (r->kind) {
+	case CLI_REG_U64: memcpy(&v64, p, sizeof(v64)); return v64;
+	case CLI_REG_U32: memcpy(&v32, p, sizeof(v32)); return v32;
+	default: memcpy(&b, p, sizeof(b)); return b;
+	}
+}
+
+void cli_reg_set(struct ptk_cpu *cpu, const struct cli_reg *r, uint64_t v)
+{
+	char *p = (char *)cpu + r->offset;
+	uint32_t v32 = (uint32_t)v;
+	bool b = v != 0;
+
+	switch (r->kind) {
+	case CLI_REG_U64: memcpy(p, &v, sizeof(v)); break;
+	case CLI_REG_U32: memcpy(p, &v32, sizeof(v32)); break;
+	default: memcpy(p, &b, sizeof(b)); break;
+	}
+}
+
+static const struct cli_bitname *bit_find(const struct cli_reg *r, const char *s, size_t n)
+{
+	for (const struct cli_bitname *b = r->bits; b && b->name; b++)
+		if (strlen(b->name) == n && !strncasecmp(b->name, s, n))
+			return b;
+	return NULL;
+}
+
+/* "+SMEP,-SMAP": set or clear named bits of *v. */
+static int parse_bit_edits(const struct cli_reg *r, const char *s, uint64_t *v,
+			   const char **why)
+{
+	uint64_t nv = *v;
+
+	while (*s) {
+		const char *comma = strchr(s, ',');
+		size_t n = comma ? (size_t)(comma - s) : strlen(s);
+		const struct cli_bitname *b = n > 1 ? bit_find(r, s + 1, n - 1) : NULL;
+
+		if ((s[0] != '+' && s[0] != '-') || !b) {
+			*why = "is neither a number nor a list of +BIT/-BIT with known bit names";
+			return -1;
+		}
+		nv = s[0] == '+' ? nv | b->mask : nv & ~b->mask;
+		s += n + (comma ? 1 : 0);
+		if (comma && !*s) {
+			*why = "ends with ','";
+			return -1;
+		}
+	}
+	*v = nv;
+	return 0;
+}
+
+int cli_reg_parse(const struct cli_reg *r, const char *s, uint64_t *v, const char **why)
+{
+	uint64_t n;
+
+	if ((s[0] == '+' || s[0] == '-') && r->bits)
+		return parse_bit_edits(r, s, v, why);
+	if (parse_u64(s, &n, why))
+		return -1;
+	if (n > cli_reg_max(r)) {
+		*why = r->kind == CLI_REG_BOOL ? "must be 0 or 1" : "is too wide for the register";
+		return -1;
+	}
+	*v = n;
+	return 0;
+}
+
+void cli_reg_decode(const struct cli_reg *r, uint64_t v, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (const struct cli_bitname *b = r->bits; b && b->name && n < len; b++)
+		if ((v & b->mask) == b->mask)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " " : "", b->name);
+}
+
+/* The first bit the format fixes that v changes from the default, or NULL. */
+static const struct cli_bitname *fixed_violation(const struct cli_reg *r, uint64_t v,
+						 uint64_t def)
+{
+	for (const struct cli_bitname *b = r->bits; b && b->name; b++)
+		if (b->fixed && ((v ^ def) & b->mask))
+			return b;
+	return NULL;
+}
+
+static int unknown_reg(struct cli *c, const struct ptk_format *f, const struct cli_arch *ar,
+		       const char *key)
+{
+	char names[128] = "";
+	size_t n = 0;
+
+	for (const struct cli_reg *r = ar ? ar->regs : NULL; r && r->name && n < sizeof(names); r++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, " %s", r->name);
+	return cli_error(c, "unknown key '%s' (%s registers:%s)", key, f->arch,
+			 n ? names : " none");
+}
+
+int cli_apply_regs(struct cli *c, const struct ptk_format *f, const struct cli_kv *kv,
+		   unsigned n, struct ptk_cpu *cpu)
+{
+	const struct cli_arch *ar = cli_arch_find(f->arch);
+	struct ptk_cpu def = *cpu;
+
+	f->ops->cpu_defaults(f, &def);
+	for (unsigned i = 0; i < n; i++) {
+		const struct cli_reg *r = cli_reg_find(ar, kv[i].key);
+		const struct cli_bitname *bad;
+		const char *why;
+		uint64_t v;
+
+		if (!r)
+			return unknown_reg(c, f, ar, kv[i].key);
+		v = cli_reg_get(cpu, r);
+		if (cli_reg_parse(r, kv[i].val, &v, &why))
+			return cli_error(c, "%s=%s: value %s", r->name, kv[i].val, why);
+		bad = fixed_violation(r, v, cli_reg_get(&def, r));
+		if (bad)
+			return cli_error(c, "%s=%s: %s (bit %d) must be %d for %s: %s", r->name,
+					 kv[i].val, bad->name, __builtin_ctzll(bad->mask),
+					 (cli_reg_get(&def, r) & bad->mask) ? 1 : 0, f->name,
+					 bad->fixed);
+		cli_reg_set(cpu, r, v);
+	}
+	return 0;
+}
+
+void cli_print_arch_help(FILE *out)
+{
+	for (size_t i = 0; cli_arch_at(i); i++) {
+		const struct cli_arch *ar = cli_arch_at(i);
+
+		fprintf(out, "  %s: %s=", ar->arch, ar->format_key);
+		for (const struct cli_fmt_choice *ch = ar->choices; ch->value; ch++)
+			fprintf(out, "%s%s (%s)", ch == ar->choices ? "" : "|", ch->value,
+				ch->format);
+		fprintf(out, ", default %s; registers:", ar->choices[0].value);
+		for (const struct cli_reg *r = ar->regs; r->name; r++)
+			fprintf(out, " %s", r->name);
+		fputc('\n', out);
+	}
+}

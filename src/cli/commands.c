@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The command table, 'help', and the commands that build a machine:
+ * machine, cpu, pgd_alloc, plus echo and quit.  Page-table commands are in
+ * commands_pt.c, memory, images and info in commands_mem.c and
+ * commands_info.c.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static int cmd_echo(struct cli *c, const struct cli_args *a);
+static int cmd_help(struct cli *c, const struct cli_args *a);
+static int cmd_quit(struct cli *c, const struct cli_args *a);
+
+static const char *const P_NONE[] = { NULL };
+static const char *const P_ARCH[] = { "ARCH", NULL };
+static const char *const P_NAME[] = { "NAME", NULL };
+static const char *const P_MAP[] = { "NAME", "VA", "PA", "SIZE", NULL };
+static const char *const P_RANGE[] = { "NAME", "VA", "SIZE", NULL };
+static const char *const P_TRANSLATE[] = { "NAME", "VA", "ACCESS", "MODE", NULL };
+static const char *const P_IMAGE[] = { "save|load", "FILE", "raw", NULL };
+static const char *const P_READ[] = { "PA", "LEN", NULL };
+static const char *const P_WRITE[] = { "PA", "VALUE", NULL };
+static const char *const P_TEXT[] = { "TEXT", NULL };
+static const char *const P_CMD[] = { "COMMAND", NULL };
+
+static const char *const K_MAP[] = { "prot", "page", NULL };
+static const char *const K_PROT[] = { "prot", NULL };
+static const char *const K_WIDTH[] = { "width", NULL };
+
+#define MACH CLI_F_MACHINE
+#define ANY UINT32_MAX
+
+static const struct cli_cmd commands[] = {
+	{ "machine", cmd_machine, P_ARCH, 1, 1, NULL, CLI_F_ANY_KEYS | CLI_F_JSON,
+	  "machine ARCH [paging=4|5] ram=BASE+SIZE[,BASE+SIZE...] [pa_bits=N] [REG=VALUE...]",
+	  "create the machine (replaces the current one)",
+	  "ARCH is an architecture or a format name; REG a control register, whose\n"
+	  "VALUE is a number or +BIT/-BIT edits of the default (cr4=-SMAP,-SMEP).\n"
+	  "The defaults are the control state Linux sets up.\n"
+	  "Example: machine x86_64 paging=4 ram=0+4G,0x100000000+60G" },
+	{ "cpu", cmd_cpu, P_NONE, 0, 0, NULL, CLI_F_ANY_KEYS | CLI_F_JSON | MACH,
+	  "cpu [REG=VALUE...]", "show or change the control registers",
+	  "Example: cpu cr4=-SMAP ac=1" },
+	{ "pgd_alloc", cmd_pgd_alloc, P_NAME, 1, 1, NULL, CLI_F_JSON | MACH,
+	  "pgd_alloc NAME", "allocate an empty page-table tree and print its root(s)",
+	  "Example: pgd_alloc init_mm" },
+	{ "map", cmd_map, P_MAP, 4, 4, K_MAP, CLI_F_TRACE | MACH,
+	  "map NAME VA PA SIZE [prot=P] [page=4K|2M|1G|auto]",
+	  "map [VA, VA+SIZE) to [PA, PA+SIZE)",
+	  "P is letters from rwxugad (default rw: kernel read/write, no exec), then\n"
+	  "optional ,MEMTYPE (x86_64: wb wc uc- uc wp wt) and ,pkey=N.\n"
+	  "page=auto (default) uses the largest page alignment allows.\n"
+	  "Example: map init_mm 0x400000 0x1000000 12K prot=rwu" },
+	{ "unmap", cmd_unmap, P_RANGE, 3, 3, NULL, CLI_F_TRACE | MACH,
+	  "unmap NAME VA SIZE", "unmap a range, splitting huge pages it cuts",
+	  "Holes are allowed; empty table pages are freed.\n"
+	  "Example: unmap init_mm 0x401000 4K" },
+	{ "protect", cmd_protect, P_RANGE, 3, 3, K_PROT, CLI_F_TRACE | MACH,
+	  "protect NAME VA SIZE prot=P", "change the protection of a mapped range",
+	  "Huge pages are split where the range cuts through them.\n"
+	  "Example: protect init_mm 0x401000 4K prot=ru" },
+	{ "translate", cmd_translate, P_TRANSLATE, 2, 4, NULL,
+	  CLI_F_JSON | CLI_F_TRACE | CLI_F_NO_UPDATE | MACH,
+	  "translate NAME VA [r|w|x] [user|kernel] [--no-update]",
+	  "walk the tables like the MMU, showing every level",
+	  "Default: a kernel read.  The walk sets accessed/dirty bits as the\n"
+	  "hardware does unless --no-update.  A fault is a result, not an error.\n"
+	  "Example: translate init_mm 0x401234 w user" },
+	{ "ptdump", cmd_ptdump, P_NAME, 1, 1, NULL, CLI_F_JSON | MACH,
+	  "ptdump NAME", "dump the tree as the kernel's ptdump does",
+	  "With --json: every leaf mapping instead.\nExample: ptdump init_mm" },
+	{ "image", cmd_image, P_IMAGE, 2, 3, NULL, CLI_F_JSON,
+	  "image save FILE [raw] | image load FILE",
+	  "save the machine as an ELF core (or raw RAM), or load one",
+	  "'image load' replaces the current machine.\nExample: image save vm.core" },
+	{ "read", cmd_read, P_READ, 2, 2, K_WIDTH, MACH,
+	  "read PA LEN [width=1|2|4|8]", "hex dump of physical memory",
+	  "width>1 shows little-endian values of that many bytes.\n"
+	  "Example: read 0x1000 64 width=8" },
+	{ "write", cmd_write, P_WRITE, 2, ANY, K_WIDTH, MACH,
+	  "write PA VALUE... [width=1|2|4|8]", "write bytes (or wider values) to physical memory",
+	  "Each VALUE is a number (stored little-endian in width bytes, default 1)\n"
+	  "or a \"quoted string\" (its bytes).  All or nothing.\n"
+	  "Example: write 0x2000000 \"hello\" 0x0a   |   write 0x5000 width=8 0x8000000000000067" },
+	{ "info", cmd_info, P_NONE, 0, 0, NULL, CLI_F_JSON | MACH,
+	  "info", "summary of the machine: format, RAM, registers, tables, frames", "" },
+	{ "echo", cmd_echo, P_TEXT, 0, ANY, NULL, CLI_F_RAW | CLI_F_NOECHO,
+	  "echo TEXT...", "print a line (narration in scripts)", "Example: echo --- step 1 ---" },
+	{ "help", cmd_help, P_CMD, 0, 1, NULL, CLI_F_NOECHO,
+	  "help [COMMAND]", "list the commands, or show one in detail", "" },
+	{ "quit", cmd_quit, P_NONE, 0, 0, NULL, 0,
+	  "quit", "stop the script or leave the shell", "" },
+};
+
+const struct cli_cmd *cli_cmd_at(size_t i)
+{
+	return i < sizeof(commands) / sizeof(commands[0]) ? &commands[i] : NULL;
+}
+
+const struct cli_cmd *cli_cmd_find(const char *name)
+{
+	for (size_t i = 0; cli_cmd_at(i); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+void cli_print_cmd_help(FILE *out, const struct cli_cmd *cmd)
+{
+	fprintf(out, "usage: %s\n  %s\n", cmd->usage, cmd->summary);
+	if (cmd->help[0]) {
+		const char *s = cmd->help;
+
+		while (*s) {
+			size_t n = strcspn(s, "\n");
+
+			fprintf(out, "  %.*s\n", (int)n, s);
+			s += n + (s[n] == '\n');
+		}
+	}
+	if (cmd->fn == cmd_machine || cmd->fn == cmd_cpu)
+		cli_print_arch_help(out);
+	if (cmd->flags & CLI_F_JSON)
+		fprintf(out, "  --json: one JSON object on one line.\n");
+	if (cmd->flags & CLI_F_TRACE)
+		fprintf(out, "  --trace: show the kernel-named call chain.\n");
+}
+
+void cli_print_cmd_list(FILE *out)
+{
+	fprintf(out, "commands (one per line, '#' starts a comment):\n");
+	for (size_t i = 0; cli_cmd_at(i); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "'help COMMAND' or 'COMMAND --help' shows one in detail.\n");
+}
+
+/* --- shared lookups ------------------------------------------------------------ */
+
+int cli_num_str(struct cli *c, const char *what, const char *s, uint64_t *v)
+{
+	const char *why;
+
+	if (parse_u64(s, v, &why))
+		return cli_error(c, "%s '%s' %s", what, s, why);
+	return 0;
+}
+
+int cli_num(struct cli *c, const char *what, const struct cli_tok *t, uint64_t *v)
+{
+	if (t->quoted)
+		return cli_error(c, "%s \"%s\" is a string, not a number", what, t->s);
+	return cli_num_str(c, what, t->s, v);
+}
+
+int cli_need_table(struct cli *c, const char *name, struct ptk_pgtable **pt)
+{
+	*pt = ptk_pgtable_find(c->m, name);
+	if (*pt)
+		return 0;
+	if (!ptk_pgtable_first(c->m))
+		return cli_error(c, "no table named '%s' (none yet: create one with 'pgd_alloc %s')",
+				 name, name);
+	return cli_error(c, "no table named '%s' (see 'info')", name);
+}
+
+/* --- machine ----------------------------------------------------------------------- */
+
+static void list_formats(char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; cli_arch_at(i) && n < len; i++) {
+		const struct cli_arch *ar = cli_arch_at(i);
+
+		n += (size_t)snprintf(buf + n, len - n, "%s%s (%s=", n ? "; " : "", ar->arch,
+				      ar->format_key);
+		for (const struct cli_fmt_choice *ch = ar->choices; ch->value && n < len; ch++)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+					      ch == ar->choices ? "" : "|", ch->value);
+		if (n < len)
+			n += (size_t)snprintf(buf + n, len - n, ")");
+	}
+}
+
+/* ARCH [format key], or a format's own name. */
+static int pick_format(struct cli *c, const struct cli_args *a, const struct ptk_format **f)
+{
+	const char *name = a->pos[0].s;
+	const struct cli_arch *ar = cli_arch_find(name);
+	const char *val = ar ? cli_key(a, ar->format_key) : NULL;
+	char known[256];
+
+	*f = NULL;
+	if (ar) {
+		const struct cli_fmt_choice *ch = ar->choices;
+
+		while (val && ch->value && strcmp(ch->value, val))
+			ch++;
+		if (!ch->value) {
+			list_formats(known, sizeof(known));
+			return cli_error(c, "%s=%s: no such format (known: %s)", ar->format_key, val,
+					 known);
+		}
+		*f = ptk_format_find(ch->format);
+	} else {
+		*f = ptk_format_find(name);
+	}
+	if (*f)
+		return 0;
+	list_formats(known, sizeof(known));
+	return cli_error(c, "unknown architecture or format '%s' (known: %s)", name, known);
+}
+
+/* ram=BASE+SIZE[,BASE+SIZE...] */
+static int parse_ram(struct cli *c, const char *s, struct ptk_phys_range *ram, size_t *n)
+{
+	char buf[128];
+
+	for (*n = 0; ; (*n)++) {
+		size_t len = strcspn(s, ",");
+		char *plus;
+
+		if (*n == CLI_MAX_RAM)
+			return cli_error(c, "ram=: more than %u ranges", CLI_MAX_RAM);
+		if (len == 0 || len >= sizeof(buf))
+			return cli_error(c, "ram=: range %zu is %s", *n + 1, len ? "too long" : "empty");
+		memcpy(buf, s, len);
+		buf[len] = '\0';
+		plus = strchr(buf, '+');
+		if (!plus)
+			return cli_error(c, "ram=: range '%s' is not BASE+SIZE", buf);
+		*plus = '\0';
+		if (cli_num_str(c, "ram=: BASE", buf, &ram[*n].base) ||
+		    cli_num_str(c, "ram=: SIZE", plus + 1, &ram[*n].size))
+			return -1;
+		if (!s[len])
+			break;
+		s += len + 1;
+	}
+	(*n)++;
+	return 0;
+}
+
+/* The fuzzer caps RAM: the library's RAM directory grows with RAM size. */
+static int check_ram_limit(struct cli *c, const struct ptk_phys_range *ram, size_t n)
+{
+	uint64_t total = 0;
+	char sz[32];
+
+	if (!c->opt.max_ram)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (ram[i].size > c->opt.max_ram - total) {
+			fmt_size(c->opt.max_ram, sz, sizeof(sz));
+			return cli_error(c, "ram=: more than %s of RAM", sz);
+		}
+		total += ram[i].size;
+	}
+	return 0;
+}
+
+static bool is_machine_key(const struct ptk_format *f, const char *key)
+{
+	const struct cli_arch *ar = cli_arch_find(f->arch);
+
+	return !strcmp(key, "ram") || !strcmp(key, "pa_bits") ||
+	       (ar && !strcmp(key, ar->format_key));
+}
+
+/* Create the machine on the side; the old one stays until this succeeds. */
+static int build_machine(struct cli *c, const struct cli_args *a, const struct ptk_format *f,
+			 struct ptk_machine **out)
+{
+	struct ptk_machine_config cfg = { .fmt = f };
+	struct ptk_phys_range ram[CLI_MAX_RAM];
+	const char *rs = cli_key(a, "ram"), *pb = cli_key(a, "pa_bits");
+	struct cli_kv regs[CLI_MAX_KEYS];
+	struct ptk_error err = { 0 };
+	unsigned nregs = 0;
+	struct ptk_cpu cpu;
+	uint64_t v = 0;
+	int rc;
+
+	if (!rs)
+		return cli_error(c, "missing ram=BASE+SIZE[,BASE+SIZE...]");
+	if (parse_ram(c, rs, ram, &cfg.nr_ram) || check_ram_limit(c, ram, cfg.nr_ram) ||
+	    (pb && cli_num_str(c, "pa_bits", pb, &v)))
+		return -1;
+	if (pb && (v == 0 || v > 64))
+		return cli_error(c, "pa_bits=%s: must be 1..64", pb);
+	cfg.ram = ram;
+	cfg.pa_bits = (unsigned)v;
+	for (unsigned i = 0; i < a->nany; i++)
+		if (!is_machine_key(f, a->any[i].key))
+			regs[nregs++] = a->any[i];
+	rc = ptk_machine_create(out, &cfg, &err);
+	if (rc)
+		return cli_error(c, "%s", ptk_strerror(&err, rc));
+	cpu = *ptk_machine_cpu(*out);
+	if (cli_apply_regs(c, f, regs, nregs, &cpu)) {
+		ptk_machine_destroy(*out);
+		return -1;
+	}
+	*ptk_machine_cpu(*out) = cpu;
+	return 0;
+}
+
+int cmd_machine(struct cli *c, const struct cli_args *a)
+{
+	const struct ptk_format *f;
+	struct ptk_machine *m;
+
+	if (pick_format(c, a, &f))
+		return -1;
+	if (!cli_arch_find(a->pos[0].s)) {
+		const struct cli_arch *ar = cli_arch_find(f->arch);
+
+		if (ar && cli_key(a, ar->format_key))
+			return cli_error(c, "%s= is not allowed after a format name",
+					 ar->format_key);
+	}
+	if (build_machine(c, a, f, &m))
+		return -1;
+	ptk_machine_destroy(c->m);
+	c->m = m;
+	if (a->flags & CLI_F_JSON)
+		cli_json_machine(c, "machine");
+	else
+		cli_print_machine_line(c);
+	return 0;
+}
+
+int cmd_cpu(struct cli *c, const struct cli_args *a)
+{
+	const struct ptk_format *f = ptk_machine_format(c->m);
+	struct ptk_cpu cpu = *ptk_machine_cpu(c->m);
+	struct json j;
+
+	if (cli_apply_regs(c, f, a->any, a->nany, &cpu))
+		return -1;
+	*ptk_machine_cpu(c->m) = cpu;
+	if (!(a->flags & CLI_F_JSON)) {
+		cli_print_cpu(c);
+		return 0;
+	}
+	json_init(&j, c->out);
+	json_obj_begin(&j, NULL);
+	json_str(&j, "cmd", "cpu");
+	cli_json_cpu(&j, c->m);
+	json_obj_end(&j);
+	return 0;
+}
+
+/* --- pgd_alloc, echo, help, quit -------------------------------------------------- */
+
+int cmd_pgd_alloc(struct cli *c, const struct cli_args *a)
+{
+	struct ptk_pgtable *pt;
+	int rc = ptk_pgd_alloc(c->m, a->pos[0].s, &pt);
+	struct json j;
+
+	if (rc)
+		return cli_lib_error(c, rc);
+	if (a->flags & CLI_F_JSON) {
+		json_init(&j, c->out);
+		json_obj_begin(&j, NULL);
+		json_str(&j, "cmd", "pgd_alloc");
+		json_str(&j, "table", ptk_pgtable_name(pt));
+		json_arr_begin(&j, "roots");
+		for (unsigned r = 0; r < ptk_pgtable_nroots(pt); r++)
+			json_hex(&j, NULL, ptk_pgtable_root(pt, r));
+		json_arr_end(&j);
+		json_obj_end(&j);
+		return 0;
+	}
+	cli_print_table_line(c, pt);
+	fputc('\n', c->out);
+	return 0;
+}
+
+static int cmd_echo(struct cli *c, const struct cli_args *a)
+{
+	for (unsigned i = 0; i < a->npos; i++)
+		fprintf(c->out, "%s%s", i ? " " : "", a->pos[i].s);
+	fputc('\n', c->out);
+	return 0;
+}
+
+static int cmd_help(struct cli *c, const struct cli_args *a)
+{
+	const struct cli_cmd *cmd;
+
+	if (!a->npos) {
+		cli_print_cmd_list(c->out);
+		return 0;
+	}
+	cmd = cli_cmd_find(a->pos[0].s);
+	if (!cmd)
+		return cli_error(c, "unknown command '%s'", a->pos[0].s);
+	cli_print_cmd_help(c->out, cmd);
+	return 0;
+}
+
+static int cmd_quit(struct cli *c, const struct cli_args *a)
+{
+	(void)a;
+	c->quit = true;
+	return 0;
+}

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+/*
+ * 'ptkit demo': a guided tour run through the ordinary interpreter, each
+ * command echoed before its output.  The same lines are in
+ * examples/demo-x86_64.ptk ('ptkit run --echo' on it prints the same tour;
+ * tests/cli/demo.sh checks that they stay identical).
+ */
+#include <string.h>
+
+#include "cli/cli.h"
+
+const char *const cli_demo_script[] = {
+	"# ptkit demo: Linux page tables on a simulated x86-64 machine.",
+	"# Run it with 'ptkit demo', or 'ptkit run --echo examples/demo-x86_64.ptk'.",
+	"",
+	"echo == 1. A machine: 4-level paging, RAM in two ranges (lazily backed, so 4 GiB costs nothing)",
+	"machine x86_64 paging=4 ram=0+1G,0x100000000+3G",
+	"echo == 2. A page-table tree: pgd_alloc takes one page for the PML4",
+	"pgd_alloc mm",
+	"echo == 3. Three 4K user pages (prot=rwu: read/write, user, no exec)",
+	"map --trace mm 0x400000 0x2000000 12K prot=rwu",
+	"echo == 4. A 2M kernel-text page and a 1G linear-map page",
+	"map --trace mm 0xffffffff81000000 0x1000000 2M prot=rxg page=2M",
+	"map --trace mm 0xffff888000000000 0 1G prot=rwg page=1G",
+	"echo == 5. Walks: the VA splits into 9-bit indices, one per level",
+	"write 0x2001234 \"hello, page tables\"",
+	"translate mm 0x401234 w user",
+	"read 0x2001230 32",
+	"translate mm 0xffffffff81001234 x",
+	"translate --trace mm 0xffff888000123456 r",
+	"echo == 6. Faults, as the CPU would report them (error code bits: P W U RSVD I PK)",
+	"protect mm 0x401000 4K prot=ru",
+	"translate mm 0x401000 w user",
+	"translate mm 0x400000 x kernel",
+	"translate mm 0x400000 r kernel",
+	"translate mm 0xffff888000000000 r user",
+	"echo == 7. protect splits the 1G page where the range cuts it: 1G -> 2M pages -> 4K pages",
+	"protect --trace mm 0xffff888000200000 4K prot=r",
+	"translate mm 0xffff888000200000 r",
+	"echo == 8. The whole tree, as the kernel's ptdump prints it",
+	"ptdump mm",
+	"echo == 9. The same user VA under 5-level paging (LA57): one more level",
+	"machine x86_64 paging=5 ram=0+1G",
+	"pgd_alloc mm",
+	"map --trace mm 0x400000 0x200000 4K prot=rwu",
+	"translate mm 0x400000 r user",
+	"echo == Done. Try 'ptkit shell' and 'help'.",
+	NULL,
+};
+
+int cli_demo(struct cli *c)
+{
+	c->opt.echo = true;
+	for (unsigned long i = 0; cli_demo_script[i]; i++) {
+		const char *line = cli_demo_script[i];
+
+		if (cli_run_line(c, "<demo>", i + 1, line, strlen(line)))
+			return 1;
+	}
+	return 0;
+}

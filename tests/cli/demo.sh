@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# ptkit demo: runs, exits 0, stays short, shows what it promises, and is
+# the same tour as examples/demo-x86_64.ptk run with --echo.
+# Usage: bash demo.sh /path/to/ptkit   (PTK_SOURCE_DIR: the source tree)
+set -euo pipefail
+. "$(dirname "$0")/lib/common.sh" "$@"
+
+out_has() { grep -qF -- "$1" "$TMP/demo"; }
+
+rc=0
+"$PTKIT" demo >"$TMP/demo" 2>"$TMP/err" || rc=$?
+check "demo exits 0" [ "$rc" -eq 0 ]
+check "demo: no stderr" [ ! -s "$TMP/err" ]
+check "demo is short" [ "$(wc -l <"$TMP/demo")" -le 150 ]
+check "echoes commands" out_has "ptkit> machine x86_64 paging=4 ram=0+1G,0x100000000+3G"
+check "narration not echoed" [ "$(grep -c '^ptkit> echo' "$TMP/demo")" -eq 0 ]
+check "4K map chain" out_has "trace: 3 x 4K: pgd_offset -> p4d_alloc (folded) -> pud_alloc -> pmd_alloc -> pte_alloc -> set_pte"
+check "2M page" out_has "(2M page, effective r-x-g--)"
+check "1G page" out_has "(1G page, effective rw--g--)"
+check "write fault" out_has "=> fault: write to read-only page at pte (level 3), error code 0x7"
+check "SMEP fault" out_has "=> fault: SMEP: supervisor fetch from user page"
+check "split by protect" out_has "pte  PT   [  0] @"
+check "ptdump" out_has "---[ High Kernel Mapping ]---"
+check "5-level walk" out_has "p4d  PML4 [  0]"
+check "data read back" out_has "|....hello, page |"
+
+rc=0
+"$PTKIT" run --echo "$SRC/examples/demo-x86_64.ptk" >"$TMP/file" 2>&1 || rc=$?
+check "example script runs" [ "$rc" -eq 0 ]
+check "example script == built-in demo" diff "$TMP/demo" "$TMP/file"
+
+finish
