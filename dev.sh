@@ -3,7 +3,9 @@
 # (apt-get, when run as root), builds, then runs the chosen job.
 #
 #   ./dev.sh demo     build ptkit and run the guided tour
-#   ./dev.sh test     build with ASan+UBSan and run the whole test suite
+#   ./dev.sh test     build with ASan+UBSan and run the whole test suite; also
+#                     build with clang -O3 (warnings are errors) and run the
+#                     libFuzzer smoke tests
 #   ./dev.sh bench    build optimised and run the benchmarks
 #   ./dev.sh build    just build (build/ptkit)
 #
@@ -12,8 +14,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(build-essential cmake pkg-config clang libcmocka-dev libunicorn-dev
-          libelf-dev libedit-dev elfutils binutils)
+PACKAGES=(build-essential cmake pkg-config clang libclang-rt-14-dev libcmocka-dev
+          libunicorn-dev libelf-dev libedit-dev elfutils binutils)
 
 install_deps() {
 	local missing=()
@@ -32,7 +34,7 @@ install_deps() {
 configure() {	# dir, extra cmake args...
 	local dir=$1; shift
 	cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-	cmake --build "$dir" -j"$(nproc)"
+	cmake --build "$dir" -j"$(nproc)" >"$dir.log" 2>&1 || { cat "$dir.log"; return 1; }
 }
 
 job=${1:-demo}; shift || true
@@ -44,7 +46,12 @@ demo)
 build)
 	configure build -DPTK_TESTS=OFF ;;
 test)
+	# Warnings are errors in every build: gcc with sanitizers (the tests),
+	# clang optimised (other compiler, other warnings), clang with libFuzzer.
 	configure build-test -DPTK_SANITIZE=ON
+	CC=clang configure build-clang -DCMAKE_BUILD_TYPE=Release -DPTK_TESTS=OFF
+	CC=clang configure build-fuzz -DPTK_FUZZ=ON -DPTK_BENCH=OFF
+	(cd build-fuzz && ctest --output-on-failure -L fuzz)
 	cd build-test
 	exec ctest --output-on-failure -j"$(nproc)" "$@" ;;
 bench)
