@@ -163,6 +163,7 @@ struct ptk_walk_plan {
 	uint8_t lo_root, hi_root;
 	/* How an allowed access rewrites a plain leaf (dirty state). */
 	uint64_t leaf_set_on_write, leaf_clear_on_write;
+	uint64_t arch[2];	/* the format's own, for leaf_attrs() */
 	/* the walker fills these from the geometry */
 	uint8_t shift[PTK_MAX_LEVELS];
 	uint64_t index_mask[PTK_MAX_LEVELS];
@@ -198,9 +199,8 @@ struct ptk_format_ops {
 	void (*walk_plan)(const struct ptk_format *f, const struct ptk_cpu *cpu,
 			  struct ptk_walk_plan *plan);
 	/* What a plain leaf grants: effective permissions, memory type, key. */
-	void (*leaf_attrs)(const struct ptk_format *f, const struct ptk_cpu *cpu,
-			   unsigned lvl, uint64_t and_bits, uint64_t or_bits, uint64_t leaf,
-			   struct ptk_walk_acc *acc);
+	void (*leaf_attrs)(const struct ptk_walk_plan *plan, unsigned lvl, uint64_t and_bits,
+			   uint64_t or_bits, uint64_t leaf, struct ptk_walk_acc *acc);
 	bool (*fast_leaf)(const struct ptk_format *f, const struct ptk_cpu *cpu,
 			  const struct ptk_walk_req *req, unsigned lvl, uint64_t and_bits,
 			  uint64_t or_bits, uint64_t leaf, struct ptk_walk_acc *acc,

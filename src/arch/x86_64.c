@@ -278,10 +278,26 @@ static bool x86_check_access(const struct ptk_format *f, const struct ptk_cpu *c
 
 /* --- the walker's fast path ------------------------------------------- */
 
-/* What the folded bits of a walk grant (SDM §4.6.1). */
-static void x86_leaf_attrs(const struct ptk_format *f, const struct ptk_cpu *cpu,
-			   unsigned lvl, uint64_t and_bits, uint64_t or_bits, uint64_t e,
-			   struct ptk_walk_acc *acc)
+/* What the folded bits of a walk grant (SDM §4.6.1).  plan->arch[0] is XD
+ * if EFER.NXE makes it count, else 0; arch[1] the last level. */
+static void x86_leaf_attrs(const struct ptk_walk_plan *plan, unsigned lvl, uint64_t and_bits,
+			   uint64_t or_bits, uint64_t e, struct ptk_walk_acc *acc)
+{
+	uint64_t pat = lvl == plan->arch[1] ? PTK_X86_PAGE_PAT : PTK_X86_PAGE_PAT_LARGE;
+
+	acc->perm = PTK_PROT_READ | ((or_bits & plan->arch[0]) ? 0 : PTK_PROT_EXEC) |
+		    ((and_bits & PTK_X86_PAGE_RW) ? PTK_PROT_WRITE : 0) |
+		    ((and_bits & PTK_X86_PAGE_USER) ? PTK_PROT_USER : 0) |
+		    ((e & PTK_X86_PAGE_GLOBAL) ? PTK_PROT_GLOBAL : 0);
+	acc->pkey = (uint8_t)x86_pkey(e);
+	acc->memtype = (uint8_t)(((e & pat) ? 4u : 0u) | ((e >> 3) & 3u));	/* PAT:PCD:PWT */
+}
+
+/* A plain leaf the allow masks did not clear: the full rules decide. */
+static bool x86_fast_leaf(const struct ptk_format *f, const struct ptk_cpu *cpu,
+			  const struct ptk_walk_req *req, unsigned lvl, uint64_t and_bits,
+			  uint64_t or_bits, uint64_t e, struct ptk_walk_acc *acc,
+			  struct ptk_walk_out *out, struct ptk_fault *fault)
 {
 	bool nx = (or_bits & PTK_X86_PAGE_NX) && (cpu->x86.efer & PTK_X86_EFER_NXE);
 
@@ -291,15 +307,6 @@ static void x86_leaf_attrs(const struct ptk_format *f, const struct ptk_cpu *cpu
 		    ((e & PTK_X86_PAGE_GLOBAL) ? PTK_PROT_GLOBAL : 0);
 	acc->pkey = (uint8_t)x86_pkey(e);
 	acc->memtype = (uint8_t)x86_pat_index(f, lvl, e);
-}
-
-/* A plain leaf the allow masks did not clear: the full rules decide. */
-static bool x86_fast_leaf(const struct ptk_format *f, const struct ptk_cpu *cpu,
-			  const struct ptk_walk_req *req, unsigned lvl, uint64_t and_bits,
-			  uint64_t or_bits, uint64_t e, struct ptk_walk_acc *acc,
-			  struct ptk_walk_out *out, struct ptk_fault *fault)
-{
-	x86_leaf_attrs(f, cpu, lvl, and_bits, or_bits, e, acc);
 	out->addr = e & x86_addr_mask(f, lvl, true);
 	out->updated = e | (req->access == PTK_ACC_WRITE ? PTK_X86_PAGE_DIRTY : 0);
 	return x86_check_access(f, cpu, req, acc, lvl, fault);
@@ -360,6 +367,8 @@ static void x86_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu,
 	plan->lo_root = plan->hi_root = 0;
 	plan->leaf_set_on_write = PTK_X86_PAGE_DIRTY;
 	plan->leaf_clear_on_write = 0;
+	plan->arch[0] = (cpu->x86.efer & PTK_X86_EFER_NXE) ? PTK_X86_PAGE_NX : 0;
+	plan->arch[1] = f->nlevels - 1u;
 }
 
 /* --- rendering --------------------------------------------------------- */

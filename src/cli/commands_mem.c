@@ -61,7 +61,7 @@ static void dump_row(FILE *out, uint64_t pa, const unsigned char *p, size_t n, u
 int cmd_read(struct cli *c, const struct cli_args *a)
 {
 	uint64_t pa, len;
-	unsigned width;
+	unsigned width = 1;
 	unsigned char *buf;
 	int rc;
 
@@ -113,7 +113,7 @@ int cmd_write(struct cli *c, const struct cli_args *a)
 {
 	unsigned char *buf;
 	size_t n = 0, cap = 0;
-	unsigned width;
+	unsigned width = 1;
 	uint64_t pa;
 	int rc = 0;
 

@@ -79,39 +79,69 @@ static int walk_slow(struct ptk_machine *m, const struct ptk_pgtable *pt,
 	return walk_fault(res);
 }
 
-/* The plan for the current control state; ptk_machine_cpu() invalidates it
- * since its caller may change registers. */
-static const struct ptk_walk_plan *walk_plan(struct ptk_machine *m)
+/* Made again after ptk_machine_cpu(), whose caller may change registers. */
+static __attribute__((noinline)) void walk_plan_build(struct ptk_machine *m)
 {
-	if (!m->plan_valid) {
-		const struct ptk_format *f = m->fmt;
+	const struct ptk_format *f = m->fmt;
 
-		f->ops->walk_plan(f, &m->cpu, &m->plan);
-		for (unsigned l = 0; l < f->nlevels; l++) {
-			m->plan.shift[l] = f->level[l].shift;
-			m->plan.index_mask[l] = (1ull << f->level[l].bits) - 1;
-		}
-		m->plan_valid = true;
+	f->ops->walk_plan(f, &m->cpu, &m->plan);
+	for (unsigned l = 0; l < f->nlevels; l++) {
+		m->plan.shift[l] = f->level[l].shift;
+		m->plan.index_mask[l] = (1ull << f->level[l].bits) - 1;
 	}
-	return &m->plan;
+	m->plan_valid = true;
+}
+
+/* Anything the fast path does not take: the full rules from the start. */
+static __attribute__((noinline)) int translate_slow(struct ptk_machine *m,
+						    const struct ptk_pgtable *pt,
+						    const struct ptk_walk_req *req,
+						    struct ptk_walk_result *res)
+{
+	const struct ptk_format *f = m->fmt;
+	int r;
+
+	res->va = req->va;
+	res->level = -1;
+	res->nsteps = 0;
+	res->root = 0;
+	res->fault = (struct ptk_fault){ .kind = PTK_FAULT_NONE, .level = -1 };
+	r = f->ops->select_root(f, &m->cpu, req->va, &res->fault);
+	if (r < 0)
+		return walk_fault(res);
+	res->root = (unsigned)r;
+	return walk_slow(m, pt, req, res);
+}
+
+/* A plain leaf the allow masks did not clear: the format's full rules. */
+static __attribute__((noinline)) int fast_leaf_rules(struct ptk_machine *m,
+						     const struct ptk_walk_req *req,
+						     struct ptk_walk_result *res, unsigned lvl,
+						     uint64_t and_bits, uint64_t or_bits, uint64_t e,
+						     struct ptk_walk_out *out)
+{
+	const struct ptk_format *f = m->fmt;
+
+	if (f->ops->fast_leaf(f, &m->cpu, req, lvl, and_bits, or_bits, e, &res->acc, out,
+			      &res->fault))
+		return 0;
+	return walk_fault(res);
 }
 
 /*
  * Plain entries only: tables followed by mask and value, their bits folded
  * for the leaf's rules.  The plan and the result never alias (restrict), so
  * the loop keeps the plan in registers.  Returns 1 when the walk met
- * something it leaves to walk_slow().
+ * something it leaves to the full rules.
  */
-static int walk_fast(struct ptk_machine *m, const struct ptk_walk_plan *restrict plan,
-		     const struct ptk_pgtable *pt, const struct ptk_walk_req *req,
-		     struct ptk_walk_result *restrict res)
+static inline int walk_fast(struct ptk_machine *m, const struct ptk_walk_plan *restrict plan,
+			    uint64_t table, const struct ptk_walk_req *req,
+			    struct ptk_walk_result *restrict res)
 {
-	const struct ptk_format *f = m->fmt;
-	const unsigned n = f->nlevels;
+	const unsigned n = m->fmt->nlevels;
 	const uint64_t va = req->va;
-	uint64_t table = pt->root[res->root], and_bits = ~0ull, or_bits = 0, e = 0;
-	uint64_t chunk = ~0ull;
-	const uint8_t *host = NULL;	/* tables cluster: remember the last chunk */
+	uint64_t and_bits = ~0ull, or_bits = 0, e = 0;
+	uint64_t chunk = m->walk_chunk, bias = m->walk_bias;	/* tables cluster */
 	struct ptk_walk_step *restrict s = res->step;
 	const struct ptk_walk_allow *allow;
 	struct ptk_walk_out out;
@@ -121,15 +151,21 @@ static int walk_fast(struct ptk_machine *m, const struct ptk_walk_plan *restrict
 		unsigned idx = (unsigned)((va >> plan->shift[lvl]) & plan->index_mask[lvl]);
 		uint64_t pa = table + (uint64_t)idx * 8;
 
+		/* bias turns a PA inside the cached chunk into a host address;
+		 * keeping it apart from the index shortens the load chain. */
 		if ((pa & ~(PTK_CHUNK_SIZE - 1)) != chunk) {
 			uintptr_t slot = phys_slot(m->phys, pa);
 
 			if (!slot || (slot & PTK_SLOT_PARTIAL))
 				return 1;
 			chunk = pa & ~(PTK_CHUNK_SIZE - 1);
-			host = (const uint8_t *)slot;
+			bias = slot - chunk;
+			/* Remember it for the next walk unless it is the shared
+			 * zero chunk, which a first write replaces. */
+			if ((const uint8_t *)slot != m->phys->zero_chunk)
+				m->walk_chunk = chunk, m->walk_bias = bias;
 		}
-		memcpy(&e, host + (pa & (PTK_CHUNK_SIZE - 1)), sizeof(e));
+		memcpy(&e, (const uint8_t *)(uintptr_t)(pa + bias), sizeof(e));
 		*s = (struct ptk_walk_step){ pa, e, (int)lvl, idx };
 		and_bits &= e;
 		or_bits |= e;
@@ -142,15 +178,16 @@ static int walk_fast(struct ptk_machine *m, const struct ptk_walk_plan *restrict
 	res->nsteps = lvl + 1;
 	res->level = (int)lvl;
 	res->page_size = 1ull << plan->shift[lvl];
+	res->fault = (struct ptk_fault){ .kind = PTK_FAULT_NONE, .level = -1 };
 	allow = &plan->allow[PTK_WALK_ALLOW_INDEX(req->access, req->user)];
 	if ((and_bits & allow->and_mask) == allow->and_value && !(or_bits & allow->or_forbid)) {
-		f->ops->leaf_attrs(f, &m->cpu, lvl, and_bits, or_bits, e, &res->acc);
+		m->fmt->ops->leaf_attrs(plan, lvl, and_bits, or_bits, e, &res->acc);
 		out.addr = e & plan->leaf_addr[lvl];
 		out.updated = req->access != PTK_ACC_WRITE ? e :
 			      (e | plan->leaf_set_on_write) & ~plan->leaf_clear_on_write;
-	} else if (!f->ops->fast_leaf(f, &m->cpu, req, lvl, and_bits, or_bits, e, &res->acc,
-				    &out, &res->fault))
-		return walk_fault(res);
+	} else if (fast_leaf_rules(m, req, res, lvl, and_bits, or_bits, e, &out)) {
+		return -EFAULT;
+	}
 	if (!req->no_update && out.updated != e)
 		walk_update(m, s, out.updated);
 	res->pa = out.addr | (va & (res->page_size - 1));
@@ -160,30 +197,23 @@ static int walk_fast(struct ptk_machine *m, const struct ptk_walk_plan *restrict
 int ptk_translate(struct ptk_machine *m, const struct ptk_pgtable *pt,
 		  const struct ptk_walk_req *req, struct ptk_walk_result *res)
 {
-	const struct ptk_format *f = m->fmt;
-	int r, rc;
+	const struct ptk_walk_plan *plan = &m->plan;
+	uint64_t va = req->va;
+	unsigned root;
+	int rc;
 
-	res->va = req->va;
-	res->level = -1;
-	res->nsteps = 0;
-	res->root = 0;
-	res->fault = (struct ptk_fault){ .kind = PTK_FAULT_NONE, .level = -1 };
-	/* The fast path reads 8-byte entries; 4-byte formats take the rules. */
-	if (f->ops->walk_plan && f->entry_shift == 3 && !req->slow) {
-		const struct ptk_walk_plan *plan = walk_plan(m);
-
-		if (req->va <= plan->lo_last || req->va >= plan->hi_first) {
-			res->root = req->va <= plan->lo_last ? plan->lo_root : plan->hi_root;
-			rc = walk_fast(m, plan, pt, req, res);
-			if (rc <= 0)
-				return rc;
-			res->level = -1;
-			res->fault = (struct ptk_fault){ .kind = PTK_FAULT_NONE, .level = -1 };
-		}
-	}
-	r = f->ops->select_root(f, &m->cpu, req->va, &res->fault);
-	if (r < 0)
-		return walk_fault(res);
-	res->root = (unsigned)r;
-	return walk_slow(m, pt, req, res);
+	if (!m->fast_walk || req->slow)
+		return translate_slow(m, pt, req, res);
+	if (!m->plan_valid)
+		walk_plan_build(m);
+	if (va <= plan->lo_last)
+		root = plan->lo_root;
+	else if (va >= plan->hi_first)
+		root = plan->hi_root;
+	else
+		return translate_slow(m, pt, req, res);
+	res->va = va;
+	res->root = root;
+	rc = walk_fast(m, plan, pt->root[root], req, res);
+	return rc <= 0 ? rc : translate_slow(m, pt, req, res);
 }

@@ -26,6 +26,8 @@ int ptk_machine_create(struct ptk_machine **out, const struct ptk_machine_config
 	m->fmt = f;
 	f->ops->cpu_defaults(f, &m->cpu);
 	m->cpu.pa_bits = pa_bits;
+	m->fast_walk = f->ops->walk_plan && f->entry_shift == 3;
+	m->walk_chunk = ~0ull;
 	frame_bump_init(&m->bump, m->phys);
 	m->frame_ops = &frame_bump_ops;
 	m->frame_ctx = &m->bump;

@@ -18,6 +18,8 @@ struct ptk_machine {
 	/* The walker's fast path for the current control state. */
 	struct ptk_walk_plan plan;
 	bool plan_valid;
+	bool fast_walk;			/* the format has a plan and 8-byte entries */
+	uint64_t walk_chunk, walk_bias;	/* the walker's last backed chunk */
 
 	const struct ptk_frame_ops *frame_ops;
 	void *frame_ctx;
