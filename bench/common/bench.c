@@ -44,7 +44,7 @@ void bench_report(const char *name, double ns, const char *host_name, double hos
 {
 	printf("%-44s %10.2f ns/op", name, ns);
 	if (host_name && host_ns > 0)
-		printf("   host %-28s %10.2f ns/op   ratio %.2fx", host_name, host_ns, ns / host_ns);
+		printf("   host %-28s %10.2f ns/op   ratio %.3gx", host_name, host_ns, ns / host_ns);
 	printf("\n");
 	fflush(stdout);
 }
