@@ -250,8 +250,13 @@ struct ptk_format {
 	const struct ptk_format_ops *ops;
 };
 
-/* Formats the library knows.  Lookup by name ("x86_64-4level"). */
+/* Formats the library knows.  Fixed ones are found by name
+ * ("x86_64-4level"); families with parameters (AArch64: granule, VA size)
+ * are built from their name into caller storage.  ptk_format_build()
+ * handles both: 0, or -EINVAL with a message in err. */
 const struct ptk_format *ptk_format_find(const char *name);
+struct ptk_error;
+int ptk_format_build(const char *name, struct ptk_format *out, struct ptk_error *err);
 extern const struct ptk_format ptk_format_x86_64_4level;
 extern const struct ptk_format ptk_format_x86_64_5level;
 

@@ -19,7 +19,7 @@ extern "C" {
 struct ptk_machine;
 
 struct ptk_machine_config {
-	const struct ptk_format *fmt;
+	const struct ptk_format *fmt;	/* copied: a built format may be on the stack */
 	const struct ptk_phys_range *ram;
 	size_t nr_ram;
 	unsigned pa_bits;	/* 0: the format's default */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <ptkit/arch.h>
+#include <ptkit/error.h>
 #include "arch/format_util.h"
 
 static const struct ptk_format *const formats[] = {
@@ -17,6 +18,28 @@ const struct ptk_format *ptk_format_find(const char *name)
 		if (!strcmp(formats[i]->name, name))
 			return formats[i];
 	return NULL;
+}
+
+/* Families built from parameters in their names, tried in order. */
+static const struct format_family {
+	const char *prefix;
+	int (*build)(const char *name, struct ptk_format *out, struct ptk_error *err);
+} families[] = {
+	{ NULL, NULL },
+};
+
+int ptk_format_build(const char *name, struct ptk_format *out, struct ptk_error *err)
+{
+	const struct ptk_format *f = ptk_format_find(name);
+
+	if (f) {
+		*out = *f;
+		return 0;
+	}
+	for (const struct format_family *fam = families; fam->prefix; fam++)
+		if (!strncmp(name, fam->prefix, strlen(fam->prefix)))
+			return fam->build(name, out, err);
+	return ptk_err(err, -EINVAL, "unknown format '%s'", name);
 }
 
 const char *ptk_pglevel_name(enum ptk_pglevel l)

@@ -73,7 +73,8 @@ struct image_table {
 
 /* What a PTKIT note says, before anything is applied to a machine. */
 struct image_note {
-	const struct ptk_format *fmt;
+	const struct ptk_format *fmt;	/* = &fmt_storage once format= is read */
+	struct ptk_format fmt_storage;
 	unsigned pa_bits;
 	unsigned cpu_pa_bits;		/* 0: not given */
 	uint64_t frames_mark;

@@ -96,9 +96,9 @@ static int key_format(struct parser *p, const char *val)
 
 	if (rc)
 		return rc;
-	p->n->fmt = ptk_format_find(val);
-	if (!p->n->fmt)
+	if (ptk_format_build(val, &p->n->fmt_storage, NULL))
 		return PERR(p, -EINVAL, "format '%s' is not one ptkit knows", val);
+	p->n->fmt = &p->n->fmt_storage;
 	p->arch = image_arch_by_name(p->n->fmt->arch);
 	return 0;
 }

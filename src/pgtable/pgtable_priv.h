@@ -31,6 +31,22 @@ static inline uint64_t table_bytes(const struct ptk_format *f)
 	return 1ull << f->table_shift;
 }
 
+/* Tables of 16K and 64K granules take 2^order 4 KiB frames. */
+static inline unsigned table_order(const struct ptk_format *f)
+{
+	return f->table_shift > PTK_PAGE_SHIFT ? f->table_shift - PTK_PAGE_SHIFT : 0;
+}
+
+static inline uint8_t *table_for_write(const struct ptk_pgtable *pt, uint64_t table_pa)
+{
+	return phys_bytes_for_write(pt->m->phys, table_pa, table_bytes(pt->f));
+}
+
+static inline const uint8_t *table_for_read(const struct ptk_pgtable *pt, uint64_t table_pa)
+{
+	return phys_bytes_for_read(pt->m->phys, table_pa, table_bytes(pt->f));
+}
+
 static inline uint64_t entry_pa(const struct ptk_format *f, uint64_t table_pa,
 				unsigned lvl, uint64_t va)
 {

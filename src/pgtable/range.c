@@ -174,7 +174,7 @@ static void fill_split(struct range_ctx *c, uint64_t table, unsigned lvl,
 		       const struct ptk_desc *leaf)
 {
 	const struct ptk_format *f = c->f;
-	uint8_t *t = phys_page_for_write(c->pt->m->phys, table);
+	uint8_t *t = table_for_write(c->pt, table);
 	unsigned n = ptk_entries_per_table(f, lvl);
 
 	for (unsigned i = 0; i < n; i++) {
@@ -193,7 +193,7 @@ static int descend(struct range_ctx *c, unsigned lvl, uint64_t child, uint64_t v
 {
 	struct table_view sub = { .pa = child };
 
-	sub.bytes = phys_page_for_write(c->pt->m->phys, child);
+	sub.bytes = table_for_write(c->pt, child);
 	if (!sub.bytes)
 		return ptk_err(&c->pt->m->err, -EFAULT, "table at %#llx (level %u) is outside RAM",
 			       (unsigned long long)child, lvl);
@@ -335,7 +335,7 @@ static int range_table(struct range_ctx *c, unsigned lvl, struct table_view *tv,
 static void release_pool(struct range_ctx *c, size_t n)
 {
 	while (n--)
-		ptk_free_frames(c->pt->m, c->pool[n], 0);
+		ptk_free_frames(c->pt->m, c->pool[n], table_order(c->f));
 }
 
 /* Take every table page the act pass needs, or none. */
@@ -351,10 +351,10 @@ static int fill_pool(struct range_ctx *c)
 	if (rc)
 		return ptk_err(&m->err, -ENOMEM, "out of host memory");
 	for (size_t i = 0; i < c->need; i++) {
-		rc = ptk_alloc_frames(m, 0, &c->pool[i]);
-		if (!rc && (ptk_phys_zero(m->phys, c->pool[i], PTK_PAGE_SIZE) ||
-			    !phys_page_for_write(m->phys, c->pool[i]))) {
-			ptk_free_frames(m, c->pool[i], 0);
+		rc = ptk_alloc_frames(m, table_order(c->f), &c->pool[i]);
+		if (!rc && (ptk_phys_zero(m->phys, c->pool[i], table_bytes(c->f)) ||
+			    !table_for_write(c->pt, c->pool[i]))) {
+			ptk_free_frames(m, c->pool[i], table_order(c->f));
 			rc = ptk_err(&m->err, -ENOMEM, "out of host memory backing RAM");
 		}
 		if (rc) {
@@ -370,7 +370,7 @@ int range_run(struct range_ctx *c, unsigned r, uint64_t va, uint64_t size)
 	struct table_view root = { .pa = c->pt->root[r] };
 	int rc;
 
-	root.bytes = phys_page_for_write(c->pt->m->phys, root.pa);
+	root.bytes = table_for_write(c->pt, root.pa);
 	if (!root.bytes)
 		return ptk_err(&c->pt->m->err, -EFAULT, "root table %#llx is outside RAM",
 			       (unsigned long long)root.pa);

@@ -16,12 +16,12 @@ int pgtable_alloc_table(struct ptk_pgtable *pt, uint64_t *pa)
 
 	if (rc)
 		return ptk_err(&m->err, rc, "out of host memory");
-	rc = ptk_alloc_frames(m, 0, pa);
+	rc = ptk_alloc_frames(m, table_order(pt->f), pa);
 	if (rc)
 		return rc;
 	/* A table page must be reachable as bytes before it is linked in. */
-	if (ptk_phys_zero(m->phys, *pa, PTK_PAGE_SIZE) || !phys_page_for_write(m->phys, *pa)) {
-		ptk_free_frames(m, *pa, 0);
+	if (ptk_phys_zero(m->phys, *pa, table_bytes(pt->f)) || !table_for_write(pt, *pa)) {
+		ptk_free_frames(m, *pa, table_order(pt->f));
 		return ptk_err(&m->err, -ENOMEM, "out of host memory backing RAM");
 	}
 	ptcount_insert(&pt->counts, *pa);
@@ -31,7 +31,7 @@ int pgtable_alloc_table(struct ptk_pgtable *pt, uint64_t *pa)
 void pgtable_free_table(struct ptk_pgtable *pt, uint64_t pa)
 {
 	ptcount_remove(&pt->counts, pa);
-	ptk_free_frames(pt->m, pa, 0);
+	ptk_free_frames(pt->m, pa, table_order(pt->f));
 }
 
 static void release_all(struct ptk_machine *m)
@@ -122,7 +122,7 @@ int ptk_pgtable_attach(struct ptk_machine *m, const char *name, const uint64_t *
 static void free_subtree(struct ptk_pgtable *pt, uint64_t table_pa, unsigned lvl)
 {
 	const struct ptk_format *f = pt->f;
-	const uint8_t *t = phys_page_for_read(pt->m->phys, table_pa);
+	const uint8_t *t = table_for_read(pt, table_pa);
 
 	for (unsigned i = 0; t && lvl + 1 < f->nlevels && i < ptk_entries_per_table(f, lvl); i++) {
 		struct ptk_desc d;

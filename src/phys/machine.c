@@ -23,7 +23,8 @@ int ptk_machine_create(struct ptk_machine **out, const struct ptk_machine_config
 		free(m);
 		return rc;
 	}
-	m->fmt = f;
+	m->fmt_copy = *f;
+	m->fmt = f = &m->fmt_copy;
 	f->ops->cpu_defaults(f, &m->cpu);
 	m->cpu.pa_bits = pa_bits;
 	m->fast_walk = f->ops->walk_plan && f->entry_shift == 3;

@@ -10,7 +10,8 @@
 struct ptk_pgtable;
 
 struct ptk_machine {
-	const struct ptk_format *fmt;
+	const struct ptk_format *fmt;	/* = &fmt_copy */
+	struct ptk_format fmt_copy;	/* built formats need not outlive the config */
 	struct ptk_phys *phys;
 	struct ptk_cpu cpu;
 	struct ptk_error err;

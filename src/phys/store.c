@@ -290,21 +290,24 @@ int phys_write64_slow(struct ptk_phys *ph, uint64_t pa, uint64_t val)
 	return ptk_phys_write(ph, pa, &val, sizeof(val));
 }
 
-uint8_t *phys_page_for_write(struct ptk_phys *ph, uint64_t pa)
+static bool in_one_chunk(const struct ptk_phys *ph, uint64_t pa, uint64_t len)
+{
+	return len && chunk_base(pa) == chunk_base(pa + len - 1) && ptk_phys_is_ram(ph, pa, len);
+}
+
+uint8_t *phys_bytes_for_write(struct ptk_phys *ph, uint64_t pa, uint64_t len)
 {
 	uint8_t *host;
 
-	pa &= ~(PTK_PAGE_SIZE - 1);
-	if (!ptk_phys_is_ram(ph, pa, PTK_PAGE_SIZE))
+	if (!in_one_chunk(ph, pa, len))
 		return NULL;
 	host = back_chunk(ph, pa);
 	return host ? host + (pa & (PTK_CHUNK_SIZE - 1)) : NULL;
 }
 
-const uint8_t *phys_page_for_read(const struct ptk_phys *ph, uint64_t pa)
+const uint8_t *phys_bytes_for_read(const struct ptk_phys *ph, uint64_t pa, uint64_t len)
 {
-	pa &= ~(PTK_PAGE_SIZE - 1);
-	if (!ptk_phys_is_ram(ph, pa, PTK_PAGE_SIZE))
+	if (!in_one_chunk(ph, pa, len))
 		return NULL;
 	return chunk_for_read(ph, pa) + (pa & (PTK_CHUNK_SIZE - 1));
 }

@@ -71,9 +71,10 @@ static inline int phys_write64(struct ptk_phys *ph, uint64_t pa, uint64_t val)
 	return 0;
 }
 
-/* Host address of a writable page's bytes (backing it first), or NULL. */
-uint8_t *phys_page_for_write(struct ptk_phys *ph, uint64_t pa);
-/* Host address of a page's bytes for reading (may be the zero chunk), or NULL. */
-const uint8_t *phys_page_for_read(const struct ptk_phys *ph, uint64_t pa);
+/* Host address of len bytes at pa, which must be RAM inside one 2 MiB chunk
+ * (a page-table page of any granule is): for writing (backing the chunk
+ * first) or for reading (may be the shared zero chunk).  NULL otherwise. */
+uint8_t *phys_bytes_for_write(struct ptk_phys *ph, uint64_t pa, uint64_t len);
+const uint8_t *phys_bytes_for_read(const struct ptk_phys *ph, uint64_t pa, uint64_t len);
 
 #endif

@@ -87,7 +87,7 @@ static int dump_table(struct pg_state *st, unsigned lvl, uint64_t table_pa, uint
 		      uint64_t start, uint64_t last)
 {
 	const struct ptk_format *f = st->pt->f;
-	const uint8_t *t = phys_page_for_read(st->pt->m->phys, table_pa);
+	const uint8_t *t = table_for_read(st->pt, table_pa);
 	uint64_t span = ptk_level_size(f, lvl);
 	int pl = (int)f->level[lvl].pglevel;
 
