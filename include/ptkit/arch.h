@@ -67,9 +67,16 @@ struct ptk_cpu_x86 {
 	bool ac;		/* EFLAGS.AC: SMAP override for explicit accesses */
 };				/* = reg[0..3] */
 
+/* AArch64 EL1&0 stage 1 (Arm ARM D8).  PAN is PSTATE.PAN. */
+struct ptk_cpu_arm64 {
+	uint64_t tcr, mair, sctlr;
+	bool pan;
+};				/* = reg[0..3] */
+
 struct ptk_cpu {
 	union {
 		struct ptk_cpu_x86 x86;
+		struct ptk_cpu_arm64 arm64;
 		uint64_t reg[8];
 	};
 	unsigned pa_bits;	/* MAXPHYADDR / the output-address size */
