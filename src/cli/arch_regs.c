@@ -53,14 +53,26 @@ static const struct cli_reg x86_regs[] = {
 	{ NULL, 0, CLI_REG_U64, NULL },
 };
 
-static const struct cli_fmt_choice x86_formats[] = {
-	{ "4", "x86_64-4level" }, { "5", "x86_64-5level" }, { NULL, NULL },
-};
+static const char *const x86_keys[] = { "paging", NULL };
+
+/* paging=4 (the default) or 5. */
+static int x86_format_name(struct cli *c, const struct cli_args *a, char *name, size_t len)
+{
+	const char *paging = cli_key(a, "paging");
+
+	if (!paging || !strcmp(paging, "4"))
+		snprintf(name, len, "x86_64-4level");
+	else if (!strcmp(paging, "5"))
+		snprintf(name, len, "x86_64-5level");
+	else
+		return cli_error(c, "paging=%s: must be 4 or 5", paging);
+	return 0;
+}
 
 /* --- the table ----------------------------------------------------------- */
 
 static const struct cli_arch arches[] = {
-	{ "x86_64", "paging", x86_formats, x86_regs },
+	{ "x86_64", "x86_64", x86_keys, "paging=4|5", x86_format_name, x86_regs },
 };
 
 const struct cli_arch *cli_arch_at(size_t i)
@@ -74,6 +86,22 @@ const struct cli_arch *cli_arch_find(const char *arch)
 		if (!strcmp(arches[i].arch, arch))
 			return &arches[i];
 	return NULL;
+}
+
+const struct cli_arch *cli_arch_by_word(const char *word)
+{
+	for (size_t i = 0; cli_arch_at(i); i++)
+		if (!strcmp(arches[i].word, word))
+			return &arches[i];
+	return NULL;
+}
+
+bool cli_arch_is_format_key(const struct cli_arch *ar, const char *key)
+{
+	for (const char *const *k = ar ? ar->format_keys : NULL; k && *k; k++)
+		if (!strcmp(*k, key))
+			return true;
+	return false;
 }
 
 const struct cli_reg *cli_reg_find(const struct cli_arch *ar, const char *name)
@@ -235,11 +263,7 @@ void cli_print_arch_help(FILE *out)
 	for (size_t i = 0; cli_arch_at(i); i++) {
 		const struct cli_arch *ar = cli_arch_at(i);
 
-		fprintf(out, "  %s: %s=", ar->arch, ar->format_key);
-		for (const struct cli_fmt_choice *ch = ar->choices; ch->value; ch++)
-			fprintf(out, "%s%s (%s)", ch == ar->choices ? "" : "|", ch->value,
-				ch->format);
-		fprintf(out, ", default %s; registers:", ar->choices[0].value);
+		fprintf(out, "  %s %s; registers:", ar->word, ar->usage);
 		for (const struct cli_reg *r = ar->regs; r->name; r++)
 			fprintf(out, " %s", r->name);
 		fputc('\n', out);

@@ -182,19 +182,22 @@ struct cli_reg {
 	const struct cli_bitname *bits;	/* decoded names, NULL-named last; may be NULL */
 };
 
-struct cli_fmt_choice {
-	const char *value;		/* "4" */
-	const char *format;		/* "x86_64-4level" */
-};
+struct cli_args;
 
 struct cli_arch {
 	const char *arch;		/* fmt->arch */
-	const char *format_key;		/* "paging" */
-	const struct cli_fmt_choice *choices;	/* NULL-valued last; [0] is the default */
+	const char *word;		/* what 'machine WORD ...' says: "x86_64", "arm64" */
+	const char *const *format_keys;	/* machine keys that choose the format, NULL last */
+	const char *usage;		/* those keys' syntax, for messages: "paging=4|5" */
+	/* The format's name from the machine line's keys (defaults when absent),
+	 * or -1 with the error reported. */
+	int (*format_name)(struct cli *c, const struct cli_args *a, char *name, size_t len);
 	const struct cli_reg *regs;	/* NULL-named last */
 };
 
-const struct cli_arch *cli_arch_find(const char *arch);
+const struct cli_arch *cli_arch_find(const char *arch);		/* by fmt->arch */
+const struct cli_arch *cli_arch_by_word(const char *word);	/* by the machine line */
+bool cli_arch_is_format_key(const struct cli_arch *ar, const char *key);
 const struct cli_arch *cli_arch_at(size_t i);	/* NULL past the end */
 const struct cli_reg *cli_reg_find(const struct cli_arch *ar, const char *name);
 uint64_t cli_reg_get(const struct ptk_cpu *cpu, const struct cli_reg *r);

@@ -177,41 +177,28 @@ static void list_formats(char *buf, size_t len)
 	for (size_t i = 0; cli_arch_at(i) && n < len; i++) {
 		const struct cli_arch *ar = cli_arch_at(i);
 
-		n += (size_t)snprintf(buf + n, len - n, "%s%s (%s=", n ? "; " : "", ar->arch,
-				      ar->format_key);
-		for (const struct cli_fmt_choice *ch = ar->choices; ch->value && n < len; ch++)
-			n += (size_t)snprintf(buf + n, len - n, "%s%s",
-					      ch == ar->choices ? "" : "|", ch->value);
-		if (n < len)
-			n += (size_t)snprintf(buf + n, len - n, ")");
+		n += (size_t)snprintf(buf + n, len - n, "%s%s (%s)", n ? "; " : "", ar->word,
+				      ar->usage);
 	}
 }
 
-/* ARCH [format key], or a format's own name. */
-static int pick_format(struct cli *c, const struct cli_args *a, const struct ptk_format **f)
+/* ARCH [format keys], or a format's own name ("x86_64-5level"); built into f. */
+static int pick_format(struct cli *c, const struct cli_args *a, struct ptk_format *f)
 {
 	const char *name = a->pos[0].s;
-	const struct cli_arch *ar = cli_arch_find(name);
-	const char *val = ar ? cli_key(a, ar->format_key) : NULL;
-	char known[256];
+	const struct cli_arch *ar = cli_arch_by_word(name);
+	char built[64], known[256];
+	struct ptk_error err = { 0 };
 
-	*f = NULL;
 	if (ar) {
-		const struct cli_fmt_choice *ch = ar->choices;
-
-		while (val && ch->value && strcmp(ch->value, val))
-			ch++;
-		if (!ch->value) {
-			list_formats(known, sizeof(known));
-			return cli_error(c, "%s=%s: no such format (known: %s)", ar->format_key, val,
-					 known);
-		}
-		*f = ptk_format_find(ch->format);
-	} else {
-		*f = ptk_format_find(name);
+		if (ar->format_name(c, a, built, sizeof(built)))
+			return -1;
+		name = built;
 	}
-	if (*f)
+	if (!ptk_format_build(name, f, &err))
 		return 0;
+	if (ar)
+		return cli_error(c, "%s", ptk_strerror(&err, -EINVAL));
 	list_formats(known, sizeof(known));
 	return cli_error(c, "unknown architecture or format '%s' (known: %s)", name, known);
 }
@@ -266,10 +253,8 @@ static int check_ram_limit(struct cli *c, const struct ptk_phys_range *ram, size
 
 static bool is_machine_key(const struct ptk_format *f, const char *key)
 {
-	const struct cli_arch *ar = cli_arch_find(f->arch);
-
 	return !strcmp(key, "ram") || !strcmp(key, "pa_bits") ||
-	       (ar && !strcmp(key, ar->format_key));
+	       cli_arch_is_format_key(cli_arch_find(f->arch), key);
 }
 
 /* Create the machine on the side; the old one stays until this succeeds. */
@@ -312,19 +297,19 @@ static int build_machine(struct cli *c, const struct cli_args *a, const struct p
 
 int cmd_machine(struct cli *c, const struct cli_args *a)
 {
-	const struct ptk_format *f;
+	struct ptk_format f;
 	struct ptk_machine *m;
 
 	if (pick_format(c, a, &f))
 		return -1;
-	if (!cli_arch_find(a->pos[0].s)) {
-		const struct cli_arch *ar = cli_arch_find(f->arch);
+	if (!cli_arch_by_word(a->pos[0].s)) {
+		const struct cli_arch *ar = cli_arch_find(f.arch);
 
-		if (ar && cli_key(a, ar->format_key))
-			return cli_error(c, "%s= is not allowed after a format name",
-					 ar->format_key);
+		for (const char *const *k = ar ? ar->format_keys : NULL; k && *k; k++)
+			if (cli_key(a, *k))
+				return cli_error(c, "%s= is not allowed after a format name", *k);
 	}
-	if (build_machine(c, a, f, &m))
+	if (build_machine(c, a, &f, &m))
 		return -1;
 	ptk_machine_destroy(c->m);
 	c->m = m;
