@@ -453,6 +453,16 @@ static const char *const x86_memtypes[] = { "wb", "wc", "uc-", "uc", "wb", "wp",
  * the kernel image area is 1 GiB with KASLR, as distributions build.
  * The fixmap start depends on the kernel configuration and is left out.
  */
+/* The top 8 TiB is laid out alike under 4- and 5-level paging. */
+#define X86_MARKERS_TOP                                                      \
+	{ 0xfffffe0000000000ull, "CPU entry Area", 0 },                     \
+	{ 0xffffff0000000000ull, "ESPfix Area", 16 },                       \
+	{ 0xffffffef00000000ull, "EFI Runtime Services", 0 },               \
+	{ 0xffffffff80000000ull, "High Kernel Mapping", 0 },                \
+	{ 0xffffffffc0000000ull, "Modules", 0 },                            \
+	{ 0xffffffffff000000ull, "End Modules", 0 },                        \
+	{ ~0ull, NULL, 0 }
+
 static const struct ptk_marker x86_markers_l4[] = {
 	{ 0x0000000000000000ull, "User Space", 0 },
 	{ 0x8000000000000000ull, "Kernel Space", 0 },
@@ -460,13 +470,7 @@ static const struct ptk_marker x86_markers_l4[] = {
 	{ 0xffff888000000000ull, "Low Kernel Mapping", 0 },
 	{ 0xffffc90000000000ull, "vmalloc() Area", 0 },
 	{ 0xffffea0000000000ull, "Vmemmap", 0 },
-	{ 0xfffffe0000000000ull, "CPU entry Area", 0 },
-	{ 0xffffff0000000000ull, "ESPfix Area", 16 },
-	{ 0xffffffef00000000ull, "EFI Runtime Services", 0 },
-	{ 0xffffffff80000000ull, "High Kernel Mapping", 0 },
-	{ 0xffffffffc0000000ull, "Modules", 0 },
-	{ 0xffffffffff000000ull, "End Modules", 0 },
-	{ ~0ull, NULL, 0 },
+	X86_MARKERS_TOP,
 };
 
 static const struct ptk_marker x86_markers_l5[] = {
@@ -476,13 +480,7 @@ static const struct ptk_marker x86_markers_l5[] = {
 	{ 0xff11000000000000ull, "Low Kernel Mapping", 0 },
 	{ 0xffa0000000000000ull, "vmalloc() Area", 0 },
 	{ 0xffd4000000000000ull, "Vmemmap", 0 },
-	{ 0xfffffe0000000000ull, "CPU entry Area", 0 },
-	{ 0xffffff0000000000ull, "ESPfix Area", 16 },
-	{ 0xffffffef00000000ull, "EFI Runtime Services", 0 },
-	{ 0xffffffff80000000ull, "High Kernel Mapping", 0 },
-	{ 0xffffffffc0000000ull, "Modules", 0 },
-	{ 0xffffffffff000000ull, "End Modules", 0 },
-	{ ~0ull, NULL, 0 },
+	X86_MARKERS_TOP,
 };
 
 /* ptdump_walk_pgd_level_core(): the lower half, then from the end of the
