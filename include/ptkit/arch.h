@@ -106,7 +106,9 @@ enum ptk_fault_kind {
 
 struct ptk_fault {
 	enum ptk_fault_kind kind;
-	int level;		/* hardware level where it was found, -1 if none */
+	int level;		/* level where it was found, as the architecture numbers
+				 * it: x86 0 = root, -1 if none; Arm the lookup level
+				 * -1..3 that the ESR reports */
 	uint64_t syndrome;	/* what the hardware reports: x86 #PF error code */
 };
 
@@ -232,7 +234,22 @@ struct ptk_format_ops {
 			   char *buf, size_t len);
 	/* Default control state, as Linux sets it. */
 	void (*cpu_defaults)(const struct ptk_format *f, struct ptk_cpu *cpu);
+	/* Which root serves a translation, or its fault: select_root() with the
+	 * access known, for rules and syndromes that depend on it (Arm: TBI
+	 * for data only under TBID, E0PD at EL0, the ESR's EC and WnR).
+	 * Optional; without it the walker calls select_root(). */
+	int (*walk_root)(const struct ptk_format *f, const struct ptk_cpu *cpu,
+			 const struct ptk_walk_req *req, struct ptk_fault *fault);
 };
+
+/* How a format's Linux ptdump (its note_page()) differs from x86's. */
+#define PTK_PTDUMP_LEVEL_IN_PROT (1u << 0)	/* ptdump_prot() prints the level name
+						 * first; none is appended (arm64) */
+#define PTK_PTDUMP_NO_EFFECTIVE  (1u << 1)	/* runs break on entry bits and level
+						 * only, not on effective permissions */
+#define PTK_PTDUMP_MARKER_TWICE  (1u << 2)	/* after an entry the next marker is
+						 * tested once more, so two markers at
+						 * one address open together */
 
 struct ptk_format {
 	const char *name;		/* "x86_64-4level" */
@@ -246,6 +263,7 @@ struct ptk_format {
 	uint8_t default_pa_bits;
 	uint8_t nroots;
 	uint64_t ptdump_mask;		/* bits that must match for ptdump to merge runs */
+	uint8_t ptdump_flags;		/* PTK_PTDUMP_* */
 	struct ptk_level_geom level[PTK_MAX_LEVELS];
 	int8_t hwlevel_of[PTK_NR_PGLEVELS];	/* -1: folded */
 	const char *const *memtype_names;	/* index = ptk_prot.memtype */
@@ -279,9 +297,16 @@ static inline unsigned ptk_level_index(const struct ptk_format *f, unsigned lvl,
 	       ((1u << f->level[lvl].bits) - 1);
 }
 
-/* Sign-extend a VA assembled from indices to the format's canonical form. */
+/* A VA assembled from indices in the format's canonical form.  One root
+ * (x86) spans both halves: sign-extend bit va_bits - 1.  Two roots (Arm's
+ * TTBR0/TTBR1) span va_bits each, the lower or the upper end of the
+ * space: bit 63 says which. */
 static inline uint64_t ptk_va_canonical(const struct ptk_format *f, uint64_t va)
 {
+	uint64_t high = ~0ull << f->va_bits;
+
+	if (f->nroots > 1)
+		return (va >> 63) ? va | high : va & ~high;
 	return (uint64_t)((int64_t)(va << (64 - f->va_bits)) >> (64 - f->va_bits));
 }
 

@@ -20,11 +20,14 @@ const struct ptk_format *ptk_format_find(const char *name)
 	return NULL;
 }
 
+int ptk_a64_build(const char *name, struct ptk_format *out, struct ptk_error *err);
+
 /* Families built from parameters in their names, tried in order. */
 static const struct format_family {
 	const char *prefix;
 	int (*build)(const char *name, struct ptk_format *out, struct ptk_error *err);
 } families[] = {
+	{ "aarch64-", ptk_a64_build },
 	{ NULL, NULL },
 };
 

@@ -106,7 +106,8 @@ static __attribute__((noinline)) int translate_slow(struct ptk_machine *m,
 	res->nsteps = 0;
 	res->root = 0;
 	res->fault = (struct ptk_fault){ .kind = PTK_FAULT_NONE, .level = -1 };
-	r = f->ops->select_root(f, &m->cpu, req->va, &res->fault);
+	r = f->ops->walk_root ? f->ops->walk_root(f, &m->cpu, req, &res->fault)
+			      : f->ops->select_root(f, &m->cpu, req->va, &res->fault);
 	if (r < 0)
 		return walk_fault(res);
 	res->root = (unsigned)r;

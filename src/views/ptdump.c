@@ -37,8 +37,11 @@ static void print_run(struct pg_state *st, uint64_t addr)
 		unit++;
 	}
 	st->pt->f->ops->ptdump_prot(st->pt->f, st->level, st->current_prot, prot, sizeof(prot));
-	fprintf(st->out, "%9llu%c %s%s\n", (unsigned long long)delta, *unit, prot,
-		ptk_pglevel_name((enum ptk_pglevel)st->level));
+	if (st->pt->f->ptdump_flags & PTK_PTDUMP_LEVEL_IN_PROT)
+		fprintf(st->out, "%9llu%c %s\n", (unsigned long long)delta, *unit, prot);
+	else
+		fprintf(st->out, "%9llu%c %s%s\n", (unsigned long long)delta, *unit, prot,
+			ptk_pglevel_name((enum ptk_pglevel)st->level));
 }
 
 static void next_marker(struct pg_state *st)
@@ -53,29 +56,42 @@ static void next_marker(struct pg_state *st)
 	fprintf(st->out, "---[ %s ]---\n", st->marker->name);
 }
 
-/* note_page() of arch/x86/mm/dump_pagetables.c, format-neutral. */
+static bool past_next_marker(const struct pg_state *st, uint64_t addr)
+{
+	return st->marker[1].name && addr >= st->marker[1].start;
+}
+
+/* note_page() of arch/x86/mm/dump_pagetables.c, format-neutral; the
+ * format's flags make it arch/arm64/mm/ptdump.c's. */
 static void note_page(struct pg_state *st, uint64_t addr, int level, uint64_t val,
 		      uint64_t eff)
 {
+	unsigned flags = st->pt->f->ptdump_flags;
 	uint64_t new_prot = val & st->pt->f->ptdump_mask;
-	uint64_t new_eff = val ? eff & (PTK_PROT_WRITE | PTK_PROT_USER | PTK_PROT_EXEC) : 0;
+	uint64_t new_eff = val && !(flags & PTK_PTDUMP_NO_EFFECTIVE)
+			   ? eff & (PTK_PROT_WRITE | PTK_PROT_USER | PTK_PROT_EXEC) : 0;
 
 	if (st->level == -1) {
 		st->current_prot = new_prot;
 		st->effective_prot = new_eff;
 		st->level = level;
+		st->start_address = addr;	/* x86 dumps from 0: the same */
 		st->marker = st->pt->f->markers;
 		st->lines = 0;
 		fprintf(st->out, "---[ %s ]---\n", st->marker->name);
+		if ((flags & PTK_PTDUMP_MARKER_TWICE) && past_next_marker(st, addr))
+			next_marker(st);
 		return;
 	}
 	if (new_prot == st->current_prot && new_eff == st->effective_prot &&
-	    level == st->level && !(st->marker[1].name && addr >= st->marker[1].start))
+	    level == st->level && !past_next_marker(st, addr))
 		return;
 	if (!st->marker->max_lines || st->lines < st->marker->max_lines)
 		print_run(st, addr);
 	st->lines++;
-	if (st->marker[1].name && addr >= st->marker[1].start)
+	if (past_next_marker(st, addr))
+		next_marker(st);
+	if ((flags & PTK_PTDUMP_MARKER_TWICE) && past_next_marker(st, addr))
 		next_marker(st);
 	st->start_address = addr;
 	st->current_prot = new_prot;

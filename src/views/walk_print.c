@@ -66,9 +66,11 @@ static void print_fault(const struct ptk_pgtable *pt, const struct ptk_walk_resu
 	const struct ptk_fault *ft = &res->fault;
 
 	fprintf(out, "  => fault: %s", ptk_fault_name(ft->kind));
-	if (ft->level >= 0)
+	/* At the entry read last; the level as the architecture numbers it. */
+	if (res->nsteps)
 		fprintf(out, " at %s (level %d)",
-			ptk_pglevel_name(f->level[ft->level].pglevel), ft->level);
+			ptk_pglevel_name(f->level[res->step[res->nsteps - 1].level].pglevel),
+			ft->level);
 	if (ft->kind != PTK_FAULT_NON_CANONICAL && f->syndrome_name)
 		fprintf(out, ", %s %#llx", f->syndrome_name, ull(ft->syndrome));
 	fprintf(out, "\n");

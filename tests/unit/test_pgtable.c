@@ -81,7 +81,7 @@ static void primitives_build_a_mapping(void **state)
 	assert_int_equal(pgd.pa, ptk_pgtable_root(fx->pt, 0) + 8 * ptk_level_index(fx->f, 0, va));
 	assert_int_equal(ptk_p4d_alloc(fx->pt, pgd, va, &p4d), 0);
 	if (fx->f->hwlevel_of[PTK_P4D] < 0)
-		assert_memory_equal(&p4d, &pgd, sizeof(pgd));	/* folded */
+		assert_true(p4d.pa == pgd.pa && p4d.level == pgd.level);	/* folded */
 	assert_int_equal(ptk_pud_alloc(fx->pt, p4d, va, &pud), 0);
 	assert_int_equal(ptk_pmd_alloc(fx->pt, pud, va, &pmd), 0);
 	assert_int_equal(ptk_pte_alloc(fx->pt, pmd, va, &ptep), 0);
