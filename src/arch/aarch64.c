@@ -302,7 +302,7 @@ static bool a64_check_access(const struct ptk_format *f, const struct ptk_cpu *c
 		if (req->access == PTK_ACC_EXEC)
 			k = (p & PTK_A64_ACC_PX) ? PTK_FAULT_NONE : PTK_FAULT_EXEC;
 		else if (cpu->arm64.pan && (p & PTK_A64_ACC_PAN))
-			k = PTK_FAULT_USER;	/* PAN: EL1 data access to EL0 memory */
+			k = PTK_FAULT_SMAP;	/* PAN: EL1 data access to EL0 memory */
 		else if (req->access == PTK_ACC_WRITE && !(p & PTK_PROT_WRITE))
 			k = PTK_FAULT_WRITE;
 	}

@@ -62,7 +62,7 @@ const char *ptk_fault_name(enum ptk_fault_kind k)
 		[PTK_FAULT_USER] = "user access to supervisor page",
 		[PTK_FAULT_EXEC] = "fetch from no-execute page",
 		[PTK_FAULT_SMEP] = "SMEP: supervisor fetch from user page",
-		[PTK_FAULT_SMAP] = "SMAP: supervisor access to user page",
+		[PTK_FAULT_SMAP] = "SMAP/PAN: privileged access to user page",
 		[PTK_FAULT_PKEY] = "protection key",
 		[PTK_FAULT_NON_CANONICAL] = "non-canonical address",
 		[PTK_FAULT_ADDRESS_SIZE] = "address size",

@@ -196,7 +196,7 @@ static enum uca_fault_type kind_to_type(enum ptk_fault_kind k)
 	case PTK_FAULT_NOT_PRESENT: return UCA_FT_TRANSLATION;
 	case PTK_FAULT_ACCESS_FLAG: return UCA_FT_ACCESS_FLAG;
 	case PTK_FAULT_ADDRESS_SIZE: return UCA_FT_ADDRESS_SIZE;
-	case PTK_FAULT_WRITE: case PTK_FAULT_USER: case PTK_FAULT_EXEC:
+	case PTK_FAULT_WRITE: case PTK_FAULT_USER: case PTK_FAULT_EXEC: case PTK_FAULT_SMAP:
 		return UCA_FT_PERMISSION;
 	default: return UCA_FT_OTHER;
 	}

@@ -180,7 +180,7 @@ static void auto_sizes_in_both_halves(void **state)
 			}
 			/* Kernel pages: EL0 may not read; user pages: PAN keeps EL1 out. */
 			assert_int_equal(xlate(&fx, va, PTK_ACC_READ, root, &res), -EFAULT);
-			assert_int_equal(res.fault.kind, PTK_FAULT_USER);
+			assert_int_equal(res.fault.kind, root ? PTK_FAULT_USER : PTK_FAULT_SMAP);
 			assert_int_equal(ptk_a64_esr_fsc(res.fault.syndrome),
 					 PTK_A64_FSC_PERM | (unsigned)res.fault.level);
 			assert_int_equal(res.fault.level, ptk_a64_level(fx.f, res.step[res.nsteps - 1].level));
