@@ -614,17 +614,19 @@ static int a64_describe(const struct ptk_format *f, unsigned lvl, uint64_t e, ch
 	return n;
 }
 
-/* The name arch/arm64/mm/ptdump.c gives a level: the generic walk reports
- * an entry at the lowest of the Linux levels folded into its hardware
- * level, and pg_level[] names that one (PUD and PMD read "PGD" when
- * folded). */
-static const char *a64_ptdump_level_name(const struct ptk_format *f, int pglevel)
+/*
+ * The level name Linux prints.  A hole is reported at its real depth
+ * (mm/pagewalk.c real_depth(): the highest Linux level folded into that
+ * hardware level); an entry at the lowest of them, where the walk's
+ * pXd_leaf() test fires.  pg_level[] names folded PUD and PMD "PGD".
+ */
+static const char *a64_ptdump_level_name(const struct ptk_format *f, int pglevel, bool hole)
 {
 	int nl = pglevel;
 
 	if (pglevel < 0 || pglevel >= PTK_NR_PGLEVELS)
 		return "?";
-	while (nl + 1 < PTK_NR_PGLEVELS && f->hwlevel_of[nl + 1] < 0)
+	while (!hole && nl + 1 < PTK_NR_PGLEVELS && f->hwlevel_of[nl + 1] < 0)
 		nl++;
 	switch (nl) {
 	case PTK_PGD: return "PGD";
@@ -663,7 +665,7 @@ static int a64_ptdump_prot(const struct ptk_format *f, int pglevel, uint64_t pro
 		{ PTK_A64_ATTRINDX_MASK, PTK_A64_ATTRINDX(PTK_A64_MT_NORMAL), "MEM/NORMAL", NULL },
 		{ PTK_A64_ATTRINDX_MASK, PTK_A64_ATTRINDX(PTK_A64_MT_NORMAL_TAGGED), "MEM/NORMAL-TAGGED", NULL },
 	};
-	int n = snprintf(buf, len, "%s", a64_ptdump_level_name(f, pglevel));
+	int n = snprintf(buf, len, "%s", a64_ptdump_level_name(f, pglevel, prot == 0));
 
 	prot &= f->ptdump_mask;
 	for (size_t i = 0; prot && i < sizeof(bits) / sizeof(bits[0]); i++) {

@@ -6,11 +6,13 @@
  * the format itself fixes).  Adding an architecture means adding a table
  * here; no other file of the CLI tests the architecture.
  */
+#include <ctype.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include <ptkit/aarch64.h>
 #include <ptkit/x86_64.h>
 #include "cli/cli.h"
 
@@ -69,10 +71,71 @@ static int x86_format_name(struct cli *c, const struct cli_args *a, char *name, 
 	return 0;
 }
 
+/* --- AArch64 ------------------------------------------------------------- */
+
+#define A64_GEOMETRY "granule= and va_bits= choose it (another format for another size)"
+#define A64_FIELD(shift, width) (((1ull << (width)) - 1) << (shift))
+
+static const struct cli_bitname a64_tcr_bits[] = {
+	{ A64_FIELD(PTK_A64_TCR_T0SZ_SHIFT, 6), "T0SZ", A64_GEOMETRY },
+	{ A64_FIELD(PTK_A64_TCR_TG0_SHIFT, 2), "TG0", A64_GEOMETRY },
+	{ A64_FIELD(PTK_A64_TCR_T1SZ_SHIFT, 6), "T1SZ", A64_GEOMETRY },
+	{ A64_FIELD(PTK_A64_TCR_TG1_SHIFT, 2), "TG1", A64_GEOMETRY },
+	{ PTK_A64_TCR_DS, "DS", A64_GEOMETRY },
+	{ PTK_A64_TCR_EPD0, "EPD0", NULL }, { PTK_A64_TCR_EPD1, "EPD1", NULL },
+	{ PTK_A64_TCR_A1, "A1", NULL }, { PTK_A64_TCR_AS, "AS", NULL },
+	{ PTK_A64_TCR_TBI0, "TBI0", NULL }, { PTK_A64_TCR_TBI1, "TBI1", NULL },
+	{ PTK_A64_TCR_HA, "HA", NULL }, { PTK_A64_TCR_HD, "HD", NULL },
+	{ PTK_A64_TCR_HPD0, "HPD0", NULL }, { PTK_A64_TCR_HPD1, "HPD1", NULL },
+	{ PTK_A64_TCR_TBID0, "TBID0", NULL }, { PTK_A64_TCR_TBID1, "TBID1", NULL },
+	{ PTK_A64_TCR_E0PD0, "E0PD0", NULL }, { PTK_A64_TCR_E0PD1, "E0PD1", NULL },
+	{ 0, NULL, NULL },
+};
+
+static const struct cli_bitname a64_sctlr_bits[] = {
+	{ PTK_A64_SCTLR_M, "M", "the machine models translation with the MMU on" },
+	{ PTK_A64_SCTLR_C, "C", NULL }, { PTK_A64_SCTLR_I, "I", NULL },
+	{ PTK_A64_SCTLR_WXN, "WXN", NULL }, { PTK_A64_SCTLR_SPAN, "SPAN", NULL },
+	{ PTK_A64_SCTLR_EPAN, "EPAN", NULL }, { 0, NULL, NULL },
+};
+
+#define A64_REG(field, kind, bits) { #field, offsetof(struct ptk_cpu, arm64.field), kind, bits }
+
+static const struct cli_reg a64_regs[] = {
+	A64_REG(tcr, CLI_REG_U64, a64_tcr_bits),
+	A64_REG(mair, CLI_REG_U64, NULL),
+	A64_REG(sctlr, CLI_REG_U64, a64_sctlr_bits),
+	A64_REG(pan, CLI_REG_BOOL, NULL),
+	{ NULL, 0, CLI_REG_U64, NULL },
+};
+
+static const char *const a64_keys[] = { "granule", "va_bits", NULL };
+static const char *const a64_pgd_regs[] = { "tcr", "mair", NULL };
+
+/* granule=4K|16K|64K (default 4K) va_bits=N (default 48): aarch64-4K-48.
+ * The format builder judges the combination and names what is wrong. */
+static int a64_format_name(struct cli *c, const struct cli_args *a, char *name, size_t len)
+{
+	const char *g = cli_key(a, "granule"), *v = cli_key(a, "va_bits");
+
+	if (g && strcasecmp(g, "4K") && strcasecmp(g, "16K") && strcasecmp(g, "64K"))
+		return cli_error(c, "granule=%s: must be 4K, 16K or 64K", g);
+	if (v && (strspn(v, "0123456789") != strlen(v) || strlen(v) > 2))
+		return cli_error(c, "va_bits=%s: must be a number of bits", v);
+	snprintf(name, len, "aarch64-%c%s-%s", g ? (char)toupper((unsigned char)g[0]) : '4',
+		 g ? g + 1 : "K", v ? v : "48");
+	for (char *p = name; *p; p++)
+		if (*p == 'k')
+			*p = 'K';
+	return 0;
+}
+
 /* --- the table ----------------------------------------------------------- */
 
 static const struct cli_arch arches[] = {
-	{ "x86_64", "x86_64", x86_keys, "paging=4|5", x86_format_name, x86_regs },
+	{ "x86_64", "x86_64", x86_keys, "paging=4|5", x86_format_name, x86_regs, NULL },
+	{ "arm64", "arm64", a64_keys, "granule=4K|16K|64K va_bits=N", a64_format_name, a64_regs,
+	  a64_pgd_regs },
 };
 
 const struct cli_arch *cli_arch_at(size_t i)

@@ -151,6 +151,7 @@ int cmd_info(struct cli *c, const struct cli_args *a);
 /* Printing a machine: text and JSON (commands_info.c). */
 struct json;
 void cli_print_machine_line(struct cli *c);
+void cli_print_pgd_regs(struct cli *c);
 void cli_print_table_line(struct cli *c, const struct ptk_pgtable *pt);	/* no newline */
 void cli_json_machine(struct cli *c, const char *cmd);
 void cli_json_info(struct cli *c, const char *cmd);	/* machine + tables + frames */
@@ -193,6 +194,7 @@ struct cli_arch {
 	 * or -1 with the error reported. */
 	int (*format_name)(struct cli *c, const struct cli_args *a, char *name, size_t len);
 	const struct cli_reg *regs;	/* NULL-named last */
+	const char *const *pgd_regs;	/* registers pgd_alloc shows with the roots */
 };
 
 const struct cli_arch *cli_arch_find(const char *arch);		/* by fmt->arch */

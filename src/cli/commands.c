@@ -365,6 +365,7 @@ int cmd_pgd_alloc(struct cli *c, const struct cli_args *a)
 	}
 	cli_print_table_line(c, pt);
 	fputc('\n', c->out);
+	cli_print_pgd_regs(c);
 	return 0;
 }
 

@@ -56,6 +56,19 @@ static void print_reg(FILE *out, const struct cli_reg *r, uint64_t v)
 	fprintf(out, "%s%s\n", bits[0] ? "  " : "", bits);
 }
 
+/* The registers that go with a new tree's roots (arm64: TCR_EL1, MAIR_EL1). */
+void cli_print_pgd_regs(struct cli *c)
+{
+	const struct cli_arch *ar = cli_arch_find(ptk_machine_format(c->m)->arch);
+
+	for (const char *const *n = ar ? ar->pgd_regs : NULL; n && *n; n++) {
+		const struct cli_reg *r = cli_reg_find(ar, *n);
+
+		fprintf(c->out, "  ");
+		print_reg(c->out, r, cli_reg_get(ptk_machine_cpu(c->m), r));
+	}
+}
+
 void cli_print_cpu(struct cli *c)
 {
 	const struct cli_arch *ar = cli_arch_find(ptk_machine_format(c->m)->arch);

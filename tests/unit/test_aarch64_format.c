@@ -883,7 +883,7 @@ static void ptdump_as_linux(void **state)
 		"0xffff000000402000-0xffff000000600000        2040K PTE\n"
 		"0xffff000000600000-0xffff000040000000        1018M PMD\n"
 		"0xffff000040000000-0xffff008000000000         511G PUD\n"
-		"0xffff008000000000-0xffff800000000000      130560G P4D\n"
+		"0xffff008000000000-0xffff800000000000      130560G PGD\n"
 		"---[ Linear Mapping end ]---\n"
 		"---[ Modules start ]---\n"
 		"0xffff800000000000-0xffff800008000000         128M PMD\n"
@@ -895,18 +895,18 @@ static void ptdump_as_linux(void **state)
 		"0xffff800008020000-0xffff800008200000        1920K PTE\n"
 		"0xffff800008200000-0xffff800040000000         894M PMD\n"
 		"0xffff800040000000-0xffff808000000000         511G PUD\n"
-		"0xffff808000000000-0xfffffc0000000000      126464G P4D\n"
+		"0xffff808000000000-0xfffffc0000000000      126464G PGD\n"
 		"---[ vmalloc() end ]---\n"
 		"---[ Fixmap start ]---\n"
-		"0xfffffc0000000000-0xfffffc8000000000         512G P4D\n"
+		"0xfffffc0000000000-0xfffffc8000000000         512G PGD\n"
 		"---[ Fixmap end ]---\n"
 		"---[ PCI I/O start ]---\n"
-		"0xfffffc8000000000-0xfffffd0000000000         512G P4D\n"
+		"0xfffffc8000000000-0xfffffd0000000000         512G PGD\n"
 		"---[ PCI I/O end ]---\n"
 		"---[ vmemmap start ]---\n"
-		"0xfffffd0000000000-0xfffffe0000000000           1T P4D\n"
+		"0xfffffd0000000000-0xfffffe0000000000           1T PGD\n"
 		"---[ vmemmap end ]---\n"
-		"0xfffffe0000000000-0x0000000000000000           2T P4D\n";
+		"0xfffffe0000000000-0x0000000000000000           2T PGD\n";
 	struct ptk_prot p = { PTK_PROT_READ | PTK_PROT_EXEC | PTK_PROT_USER | PTK_PROT_ACCESSED |
 			      PTK_A64_PROT_CONT, 0, 0 };
 
