@@ -24,11 +24,22 @@ static const struct image_cpu_field x86_fields[] = {
 	X86_FIELD(ac, true),
 };
 
-/* arm64 and arm32 have no format yet; their machine numbers are here so
- * that the formats only have to name their registers when they land. */
+#define A64_FIELD(member, bool_) {                                        \
+	#member, offsetof(struct ptk_cpu_arm64, member),                 \
+	sizeof(((struct ptk_cpu_arm64 *)0)->member), bool_ }
+
+static const struct image_cpu_field a64_fields[] = {
+	A64_FIELD(tcr, false),
+	A64_FIELD(mair, false),
+	A64_FIELD(sctlr, false),
+	A64_FIELD(pan, true),
+};
+
+/* arm32 has no format yet; its machine number is here so that the format
+ * only has to name its registers when it lands. */
 static const struct image_arch arches[] = {
 	{ "x86_64", EM_X86_64, x86_fields, sizeof(x86_fields) / sizeof(x86_fields[0]) },
-	{ "arm64", EM_AARCH64, NULL, 0 },
+	{ "arm64", EM_AARCH64, a64_fields, sizeof(a64_fields) / sizeof(a64_fields[0]) },
 	{ "arm32", EM_ARM, NULL, 0 },
 };
 
