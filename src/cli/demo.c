@@ -2,7 +2,7 @@
 /*
  * 'ptkit demo': a guided tour run through the ordinary interpreter, each
  * command echoed before its output.  The same lines are in
- * examples/demo-x86_64.ptk ('ptkit run --echo' on it prints the same tour;
+ * examples/demo.ptk ('ptkit run --echo' on it prints the same tour;
  * tests/cli/demo.sh checks that they stay identical).
  */
 #include <string.h>
@@ -10,8 +10,8 @@
 #include "cli/cli.h"
 
 const char *const cli_demo_script[] = {
-	"# ptkit demo: Linux page tables on a simulated x86-64 machine.",
-	"# Run it with 'ptkit demo', or 'ptkit run --echo examples/demo-x86_64.ptk'.",
+	"# ptkit demo: Linux page tables on simulated x86-64 and arm64 machines.",
+	"# Run it with 'ptkit demo', or 'ptkit run --echo examples/demo.ptk'.",
 	"",
 	"echo == 1. A machine: 4-level paging, RAM in two ranges (lazily backed, so 4 GiB costs nothing)",
 	"machine x86_64 paging=4 ram=0+1G,0x100000000+3G",
@@ -44,6 +44,16 @@ const char *const cli_demo_script[] = {
 	"pgd_alloc mm",
 	"map --trace mm 0x400000 0x200000 4K prot=rwu",
 	"translate mm 0x400000 r user",
+	"echo == 10. arm64: two roots (TTBR0_EL1 for user space, TTBR1_EL1 for the kernel), 4K granule, 48-bit VA",
+	"machine arm64 granule=4K va_bits=48 ram=0x40000000+1G",
+	"pgd_alloc mm",
+	"map --trace mm 0x400000 0x40200000 4K prot=rwua",
+	"map --trace mm 0xffff000000000000 0x40000000 2M prot=rwag",
+	"translate mm 0x400123 r user",
+	"echo == 11. PAN keeps EL1 out of user memory, AP keeps EL0 out of the kernel's (ESR as the CPU reports it)",
+	"translate mm 0x400123 w kernel",
+	"translate mm 0xffff000000001000 r user",
+	"ptdump mm",
 	"echo == Done. Try 'ptkit shell' and 'help'.",
 	NULL,
 };

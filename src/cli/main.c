@@ -34,7 +34,7 @@ static const struct sub subs[] = {
 	  "Reads commands without a prompt when standard input is not a terminal." },
 	{ "demo", sub_demo, 0, 0, "ptkit [OPTIONS] demo",
 	  "A guided tour of x86-64 paging: mappings, walks, faults, ptdump.\n"
-	  "The same script is examples/demo-x86_64.ptk." },
+	  "The same script is examples/demo.ptk." },
 	{ "help", sub_help, 0, 1, "ptkit help [COMMAND]",
 	  "List the subcommands and script commands, or explain one." },
 };

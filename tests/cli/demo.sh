@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ptkit demo: runs, exits 0, stays short, shows what it promises, and is
-# the same tour as examples/demo-x86_64.ptk run with --echo.
+# the same tour as examples/demo.ptk run with --echo.
 # Usage: bash demo.sh /path/to/ptkit   (PTK_SOURCE_DIR: the source tree)
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh" "$@"
@@ -11,7 +11,7 @@ rc=0
 "$PTKIT" demo >"$TMP/demo" 2>"$TMP/err" || rc=$?
 check "demo exits 0" [ "$rc" -eq 0 ]
 check "demo: no stderr" [ ! -s "$TMP/err" ]
-check "demo is short" [ "$(wc -l <"$TMP/demo")" -le 150 ]
+check "demo is short" [ "$(wc -l <"$TMP/demo")" -le 220 ]
 check "echoes commands" out_has "ptkit> machine x86_64 paging=4 ram=0+1G,0x100000000+3G"
 check "narration not echoed" [ "$(grep -c '^ptkit> echo' "$TMP/demo")" -eq 0 ]
 check "4K map chain" out_has "trace: 3 x 4K: pgd_offset -> p4d_alloc (folded) -> pud_alloc -> pmd_alloc -> pte_alloc -> set_pte"
@@ -23,9 +23,13 @@ check "split by protect" out_has "pte  PT   [  0] @"
 check "ptdump" out_has "---[ High Kernel Mapping ]---"
 check "5-level walk" out_has "p4d  PML4 [  0]"
 check "data read back" out_has "|....hello, page |"
+check "arm64 machine" out_has "ptkit> machine arm64 granule=4K va_bits=48"
+check "arm64 EL0 walk" out_has "pte  L3   [  0] @"
+check "arm64 PAN fault" out_has "=> fault: SMAP/PAN: privileged access to user page at pte (level 3), ESR 0x9600004f"
+check "arm64 ptdump" out_has "---[ Linear Mapping start ]---"
 
 rc=0
-"$PTKIT" run --echo "$SRC/examples/demo-x86_64.ptk" >"$TMP/file" 2>&1 || rc=$?
+"$PTKIT" run --echo "$SRC/examples/demo.ptk" >"$TMP/file" 2>&1 || rc=$?
 check "example script runs" [ "$rc" -eq 0 ]
 check "example script == built-in demo" diff "$TMP/demo" "$TMP/file"
 
