@@ -68,7 +68,7 @@ extern "C" {
 /* ptk_prot.flags, beyond the common letters: set the Contiguous bit
  * (mk_leaf) / the Contiguous bit is set (decode).  The caller maps whole
  * aligned runs: ptk_a64_contig_entries() says how many entries. */
-#define PTK_A64_PROT_CONT      (1u << 16)
+#define PTK_A64_PROT_CONT      PTK_PROT_CONT
 
 /*
  * ptk_walk_acc.perm after a walk, beyond the letters: r always; w = EL1 may

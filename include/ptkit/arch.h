@@ -34,6 +34,9 @@ enum ptk_pglevel {
 #define PTK_PROT_ACCESSED (1u << 5)	/* a */
 #define PTK_PROT_DIRTY    (1u << 6)	/* d */
 #define PTK_PROT_LETTERS  "rwxugad"
+/* The entry is part of an aligned run the TLB may cache as one (Arm's
+ * Contiguous hint).  Set by the mapper, never by a letter. */
+#define PTK_PROT_CONT     (1u << 16)
 
 struct ptk_prot {
 	uint32_t flags;		/* PTK_PROT_* */
@@ -234,6 +237,9 @@ struct ptk_format_ops {
 			   char *buf, size_t len);
 	/* Default control state, as Linux sets it. */
 	void (*cpu_defaults)(const struct ptk_format *f, struct ptk_cpu *cpu);
+	/* How many entries form one contiguous run at this level (Arm's
+	 * ContiguousSize), 0 where there is no such hint.  Optional. */
+	unsigned (*contig_entries)(const struct ptk_format *f, unsigned lvl);
 	/* Which root serves a translation, or its fault: select_root() with the
 	 * access known, for rules and syndromes that depend on it (Arm: TBI
 	 * for data only under TBID, E0PD at EL0, the ESR's EC and WnR).

@@ -732,6 +732,7 @@ const struct ptk_format_ops ptk_a64_ops = {
 	.mk_table = a64_mk_table,
 	.mk_leaf = a64_mk_leaf,
 	.decode = a64_decode,
+	.contig_entries = ptk_a64_contig_entries,
 	.describe = a64_describe,
 	.ptdump_prot = a64_ptdump_prot,
 	.cpu_defaults = a64_cpu_defaults,

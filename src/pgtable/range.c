@@ -122,37 +122,124 @@ static bool entries_none(const struct ptk_format *f, const uint8_t *t, unsigned 
 	return true;
 }
 
+/* Entries per contiguous run at this level, 0 if the format has none. */
+static unsigned contig_entries(const struct ptk_format *f, unsigned lvl)
+{
+	return f->ops->contig_entries ? f->ops->contig_entries(f, lvl) : 0;
+}
+
+/* Fill entries [first, first + n) of a table with leaves for pa, pa + span...
+ * Encode the first, second and last; where the encoding steps linearly with
+ * the address, as it does in every format inside one table, fill by the step. */
+static void fill_leaves(const struct ptk_format *f, uint8_t *t, unsigned lvl, unsigned first,
+			unsigned n, uint64_t pa, const struct ptk_prot *prot)
+{
+	uint64_t span = ptk_level_size(f, lvl), e0, e1 = 0, en;
+
+	f->ops->mk_leaf(f, lvl, pa, prot, &e0);
+	f->ops->mk_leaf(f, lvl, pa + (n - 1) * span, prot, &en);
+	if (n > 1)
+		f->ops->mk_leaf(f, lvl, pa + span, prot, &e1);
+	if (en == e0 + (n - 1) * (e1 - e0)) {
+		for (unsigned i = 0; i < n; i++)
+			table_put(f, t, first + i, e0 + i * (e1 - e0));
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		f->ops->mk_leaf(f, lvl, pa + i * span, prot, &e1);
+		table_put(f, t, first + i, e1);
+	}
+}
+
 /*
  * Acting on a run of leaves into empty entries (mapping a large range with
- * small pages): encode the first, second and last entries; where the
- * encoding steps linearly with the address, as it does in every format for
- * a run inside one table, fill the run by adding the step.
+ * small pages).  With the page size left to the engine, whole aligned
+ * groups get the contiguous hint, as alloc_init_cont_pte() and
+ * alloc_init_cont_pmd() do on arm64.
  */
 static bool act_leaf_run(struct range_ctx *c, unsigned lvl, struct table_view *tv,
 			 uint64_t va, uint64_t last)
 {
 	const struct ptk_format *f = c->f;
-	uint64_t span = ptk_level_size(f, lvl), pa = c->pa0 + (va - c->va0), e0, e1 = 0, en;
+	uint64_t span = ptk_level_size(f, lvl), pa = c->pa0 + (va - c->va0);
 	unsigned first = ptk_level_index(f, lvl, va), n = (unsigned)((last - va) / span) + 1;
+	unsigned cont = c->page_size ? 0 : contig_entries(f, lvl), i = 0;
+	struct ptk_prot hinted = c->prot;
 
 	if (c->planning || c->op != RANGE_MAP || !plan_leaves_fit(c, lvl, va, last) ||
 	    !entries_none(f, tv->bytes, first, n))
 		return false;
-	f->ops->mk_leaf(f, lvl, pa, &c->prot, &e0);
-	f->ops->mk_leaf(f, lvl, pa + (n - 1) * span, &c->prot, &en);
-	if (n > 1)
-		f->ops->mk_leaf(f, lvl, pa + span, &c->prot, &e1);
-	if (en == e0 + (n - 1) * (e1 - e0)) {
-		for (unsigned i = 0; i < n; i++)
-			table_put(f, tv->bytes, first + i, e0 + i * (e1 - e0));
-	} else {
-		for (unsigned i = 0; i < n; i++) {
-			f->ops->mk_leaf(f, lvl, pa + i * span, &c->prot, &e1);
-			table_put(f, tv->bytes, first + i, e1);
-		}
+	hinted.flags |= PTK_PROT_CONT;
+	while (i < n) {
+		unsigned run = n - i;
+		bool group = cont && !((first + i) % cont) && run >= cont &&
+			     !((pa + i * span) & (cont * span - 1));
+
+		if (group)
+			run = cont;
+		else if (cont)
+			run = cont - (first + i) % cont < run ? cont - (first + i) % cont : run;
+		fill_leaves(f, tv->bytes, lvl, first + i, run, pa + i * span,
+			    group ? &hinted : &c->prot);
+		i += run;
 	}
 	*ptcount_find(&c->pt->counts, tv->pa) += n;
 	return true;
+}
+
+/*
+ * Before unmap or protect change part of a contiguous group, the whole group
+ * loses the hint: every entry of a group must agree (Arm ARM D8.7.1), and
+ * replacing them goes through invalid entries and a TLB flush
+ * (break-before-make), as arm64's contpte unfolding does.
+ */
+static void unfold_group(struct range_ctx *c, unsigned lvl, struct table_view *tv,
+			 unsigned first, unsigned cont, uint64_t group_va)
+{
+	const struct ptk_format *f = c->f;
+	uint64_t span = ptk_level_size(f, lvl), saved[128];
+
+	for (unsigned i = 0; i < cont && i < 128; i++) {
+		saved[i] = table_get(f, tv->bytes, first + i);
+		table_put(f, tv->bytes, first + i, 0);
+	}
+	pgtable_flush(c->pt, group_va, cont * span);
+	for (unsigned i = 0; i < cont && i < 128; i++) {
+		struct ptk_desc d;
+		uint64_t e = saved[i];
+
+		f->ops->decode(f, lvl, e, &d);
+		if (d.type == PTK_DESC_LEAF && (d.prot.flags & PTK_PROT_CONT)) {
+			d.prot.flags &= ~PTK_PROT_CONT;
+			f->ops->mk_leaf(f, lvl, d.addr, &d.prot, &e);
+		}
+		table_put(f, tv->bytes, first + i, e);
+	}
+}
+
+/* The groups at either end of [va, last] that the range cuts. */
+static void unfold_cut_groups(struct range_ctx *c, unsigned lvl, struct table_view *tv,
+			      uint64_t va, uint64_t last)
+{
+	const struct ptk_format *f = c->f;
+	unsigned cont = contig_entries(f, lvl);
+	uint64_t span = ptk_level_size(f, lvl), gsize, ends[2] = { va, last };
+
+	if (c->planning || c->op == RANGE_MAP || !cont || cont > 128)
+		return;
+	gsize = cont * span;
+	for (int k = 0; k < 2; k++) {
+		uint64_t g = ends[k] & ~(gsize - 1);
+		unsigned first = ptk_level_index(f, lvl, g);
+		struct ptk_desc d;
+
+		f->ops->decode(f, lvl, table_get(f, tv->bytes, first), &d);
+		if (d.type != PTK_DESC_LEAF || !(d.prot.flags & PTK_PROT_CONT))
+			continue;
+		if (g >= va && g + gsize - 1 <= last)
+			continue;	/* covered whole: no cut */
+		unfold_group(c, lvl, tv, first, cont, g);
+	}
 }
 
 static uint64_t take_table(struct range_ctx *c)
@@ -242,7 +329,7 @@ static int act_entry(struct range_ctx *c, unsigned lvl, struct table_view *tv, u
 		return -1;
 	case RA_REPROTECT:
 		p = c->prot;
-		p.flags |= d->prot.flags & (PTK_PROT_ACCESSED | PTK_PROT_DIRTY);
+		p.flags |= d->prot.flags & (PTK_PROT_ACCESSED | PTK_PROT_DIRTY | PTK_PROT_CONT);
 		f->ops->mk_leaf(f, lvl, d->addr, &p, &raw);
 		table_put(f, tv->bytes, idx, raw);
 		pgtable_flush(c->pt, va, last - va + 1);
@@ -302,6 +389,7 @@ static int range_table(struct range_ctx *c, unsigned lvl, struct table_view *tv,
 
 	if (plan_all_leaves(c, lvl, tv, va, last) || act_leaf_run(c, lvl, tv, va, last))
 		return 0;
+	unfold_cut_groups(c, lvl, tv, va, last);
 	for (;;) {
 		uint64_t sub_last = va | (ptk_level_size(f, lvl) - 1);
 		unsigned idx = ptk_level_index(f, lvl, va);
