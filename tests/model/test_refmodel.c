@@ -109,41 +109,57 @@ struct run {
 	struct model md;
 	struct rng rng;
 	uint64_t maps, unmaps, protects, refused, checks;
+	/* From the format: VA windows at both ends of each half, so that ops
+	 * collide and reach different top-level slots; its page sizes. */
+	uint64_t windows[4];
+	uint64_t page[3];	/* the smallest leaf, and up to two larger ones <= 1 GiB */
+	unsigned npage;
 };
 
-/* A few VA windows, so that ops collide and reach different top-level slots. */
-static const uint64_t windows[] = {
-	0x0000000000000000ull, 0x00007ffe00000000ull, 0xffff888000000000ull,
-	0xffffffff00000000ull,
-};
 #define WINDOW (4 * GiB)
 
-static uint64_t pick_size(struct rng *r)
+static void derive_geometry(struct run *ru)
 {
-	switch (rng_below(r, 10)) {
-	case 0: return (1 + rng_below(r, 3)) * GiB;
-	case 1: case 2: return (1 + rng_below(r, 8)) * 2 * MiB;
-	default: return (1 + rng_below(r, 64)) * 4 * KiB;
-	}
+	const struct ptk_format *f = ru->f;
+	/* One root spans both halves (x86); two roots span va_bits each (Arm). */
+	uint64_t half = 1ull << (f->va_bits - (f->nroots > 1 ? 0 : 1));
+
+	ru->windows[0] = 0;
+	ru->windows[1] = half - WINDOW;
+	ru->windows[2] = -half;
+	ru->windows[3] = -2 * WINDOW;	/* the model's ends must not wrap to 0 */
+	for (int l = f->nlevels - 1; l >= 0 && ru->npage < 3; l--)
+		if (f->level[l].leaf && ptk_level_size(f, (unsigned)l) <= GiB)
+			ru->page[ru->npage++] = ptk_level_size(f, (unsigned)l);
 }
 
-static uint64_t pick_align(struct rng *r)
+static uint64_t pick_size(struct run *ru)
 {
-	static const uint64_t a[] = { 4 * KiB, 2 * MiB, GiB };
+	uint64_t r = rng_below(&ru->rng, 10), big = ru->page[ru->npage - 1];
 
-	return a[rng_below(r, 3)];
+	if (r == 0)
+		return (1 + rng_below(&ru->rng, 3)) * big;
+	if (r <= 2 && ru->npage > 1)
+		return (1 + rng_below(&ru->rng, 8)) * ru->page[1];
+	return (1 + rng_below(&ru->rng, 64)) * ru->page[0];
+}
+
+static uint64_t pick_align(struct run *ru)
+{
+	return ru->page[rng_below(&ru->rng, ru->npage)];
 }
 
 static void pick_range(struct run *ru, uint64_t *va, uint64_t *size)
 {
-	uint64_t align = pick_align(&ru->rng);
+	uint64_t align = pick_align(ru);
 
-	*size = pick_size(&ru->rng);
-	*va = windows[rng_below(&ru->rng, 4)] +
+	*size = pick_size(ru);
+	*va = ru->windows[rng_below(&ru->rng, 4)] +
 	      (rng_below(&ru->rng, WINDOW - *size) & ~(align - 1));
 }
 
-static const char *const prots[] = { "r", "rw", "rx", "rwx", "ru", "rwu", "rxu", "rwxug" };
+/* 'a': Arm maps with the access flag set, as Linux always does. */
+static const char *const prots[] = { "ra", "rwa", "rxa", "rwxa", "rua", "rwua", "rxua", "rwxuga" };
 
 static struct ptk_prot pick_prot(struct run *ru)
 {
@@ -155,8 +171,7 @@ static struct ptk_prot pick_prot(struct run *ru)
 
 static uint64_t pick_page(struct run *ru, uint64_t va, uint64_t pa, uint64_t size)
 {
-	static const uint64_t pages[] = { 0, 0, 4 * KiB, 2 * MiB, GiB };
-	uint64_t p = pages[rng_below(&ru->rng, 5)];
+	uint64_t p = rng_chance(&ru->rng, 40) ? 0 : pick_align(ru);
 
 	return p && ((va | pa | size) & (p - 1)) ? 0 : p;
 }
@@ -169,8 +184,9 @@ static void do_map(struct run *ru)
 	int rc;
 
 	pick_range(ru, &va, &size);
-	pa = (rng_below(&ru->rng, 1ull << 38) & ~(pick_align(&ru->rng) - 1)) | (va & (GiB - 1) & (pick_align(&ru->rng) - 1));
-	pa &= ~(4 * KiB - 1);
+	pa = (rng_below(&ru->rng, 1ull << 38) & ~(pick_align(ru) - 1)) |
+	     (va & (GiB - 1) & (pick_align(ru) - 1));
+	pa &= ~(ru->page[0] - 1);
 	clash = model_overlaps(&ru->md, va, va + size);
 	rc = ptk_map_range(ru->pt, va, pa, size, &p, pick_page(ru, va, pa, size));
 	if (clash) {
@@ -205,11 +221,11 @@ static void do_protect(struct run *ru)
 	if (ru->md.n && rng_chance(&ru->rng, 70)) {
 		/* Aim inside an existing interval so that protect mostly succeeds. */
 		const struct interval *x = &ru->md.iv[rng_below(&ru->rng, ru->md.n)];
-		uint64_t pages = (x->end - x->va) >> 12;
+		uint64_t pages = (x->end - x->va) / ru->page[0];
 		uint64_t first = rng_below(&ru->rng, pages);
 
-		va = x->va + (first << 12);
-		size = (1 + rng_below(&ru->rng, pages - first)) << 12;
+		va = x->va + first * ru->page[0];
+		size = (1 + rng_below(&ru->rng, pages - first)) * ru->page[0];
 	}
 	rc = ptk_protect_range(ru->pt, va, size, &p);
 	if (!model_covers(&ru->md, va, va + size)) {
@@ -258,7 +274,7 @@ static void check_va(struct run *ru, uint64_t va)
 static void sample(struct run *ru)
 {
 	for (int i = 0; i < 4; i++) {
-		uint64_t va = windows[rng_below(&ru->rng, 4)] + (rng_below(&ru->rng, WINDOW) & ~7ull);
+		uint64_t va = ru->windows[rng_below(&ru->rng, 4)] + (rng_below(&ru->rng, WINDOW) & ~7ull);
 
 		if (ru->md.n && (i & 1)) {
 			const struct interval *x = &ru->md.iv[rng_below(&ru->rng, ru->md.n)];
@@ -278,6 +294,7 @@ static void run_model(const char *fmt, uint64_t ops, uint64_t seed)
 
 	ru.m = ptk_test_machine(fmt, ram, 1, 40);
 	ru.f = ptk_machine_format(ru.m);
+	derive_geometry(&ru);
 	assert_int_equal(ptk_pgd_alloc(ru.m, "model", &ru.pt), 0);
 	for (uint64_t i = 0; i < ops; i++) {
 		unsigned r = (unsigned)rng_below(&ru.rng, 100);
@@ -289,14 +306,16 @@ static void run_model(const char *fmt, uint64_t ops, uint64_t seed)
 		else
 			do_protect(&ru);
 		sample(&ru);
-		if (i % 2048 == 0)
+		if (i % 2048 == 0 || getenv("PTK_CHECK_EVERY"))
 			ptk_test_check_tree(ru.pt);
 	}
 	ptk_test_check_tree(ru.pt);
 	for (size_t w = 0; w < 4; w++)
-		assert_int_equal(ptk_unmap_range(ru.pt, windows[w], WINDOW), 0);
-	assert_int_equal(ptk_pgtable_nr_tables(ru.pt), 1);
-	assert_int_equal(ptk_frames_in_use(ru.m), 1);
+		assert_int_equal(ptk_unmap_range(ru.pt, ru.windows[w], WINDOW), 0);
+	/* Only the roots are left. */
+	assert_int_equal(ptk_pgtable_nr_tables(ru.pt), ru.f->nroots);
+	assert_int_equal(ptk_frames_in_use(ru.m),
+			 (uint64_t)ru.f->nroots << (ru.f->table_shift - 12));
 	printf("%s: %llu maps, %llu unmaps, %llu protects, %llu refused, %llu translations checked\n",
 	       fmt, (unsigned long long)ru.maps, (unsigned long long)ru.unmaps,
 	       (unsigned long long)ru.protects, (unsigned long long)ru.refused,
@@ -305,23 +324,28 @@ static void run_model(const char *fmt, uint64_t ops, uint64_t seed)
 	ptk_machine_destroy(ru.m);
 }
 
-static void model_4level(void **state)
-{
-	(void)state;
-	run_model("x86_64-4level", ptk_test_scale(100000), ptk_test_seed("refmodel-4level", 4));
-}
+/* Every configuration the differential tests cover, and one with level -1. */
+static const char *const configs[] = {
+	"x86_64-4level", "x86_64-5level", "aarch64-4K-39", "aarch64-4K-48", "aarch64-16K-47",
+	"aarch64-64K-42", "aarch64-4K-52",
+};
 
-static void model_5level(void **state)
+static void model_all(void **state)
 {
+	uint64_t seed = ptk_test_seed("refmodel", 4);
+
 	(void)state;
-	run_model("x86_64-5level", ptk_test_scale(100000), ptk_test_seed("refmodel-5level", 5));
+	const char *only = getenv("PTK_CONFIG");
+
+	for (size_t i = 0; i < sizeof(configs) / sizeof(configs[0]); i++)
+		if (!only || !strcmp(only, configs[i]))
+			run_model(configs[i], ptk_test_scale(100000), seed + i);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(model_4level),
-		cmocka_unit_test(model_5level),
+		cmocka_unit_test(model_all),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -36,14 +36,14 @@ uint64_t ptk_test_scale(uint64_t n)
 struct ptk_machine *ptk_test_machine(const char *format, const struct ptk_phys_range *ram,
 				     size_t nr_ram, unsigned pa_bits)
 {
+	struct ptk_format fmt;
 	struct ptk_machine_config cfg = {
-		.fmt = ptk_format_find(format), .ram = ram, .nr_ram = nr_ram, .pa_bits = pa_bits,
+		.fmt = &fmt, .ram = ram, .nr_ram = nr_ram, .pa_bits = pa_bits,
 	};
 	struct ptk_error err = { 0 };
 	struct ptk_machine *m = NULL;
 
-	assert_non_null(cfg.fmt);
-	if (ptk_machine_create(&m, &cfg, &err))
+	if (ptk_format_build(format, &fmt, &err) || ptk_machine_create(&m, &cfg, &err))
 		fail_msg("machine: %s", err.msg);
 	return m;
 }
