@@ -47,22 +47,30 @@ static void must(struct ptk_machine *m, int rc)
 /* Time one operation on a fresh tree, optionally after a prepared mapping. */
 enum what { MAP_4K, MAP_1T, UNMAP_4K, PROTECT_4K };
 
+/* The start of the kernel half, where Linux puts its linear map. */
+static uint64_t kernel_va(const struct ptk_format *f)
+{
+	return ptk_va_canonical(f, (f->nroots > 1 ? ~0ull : 1ull) << (f->va_bits - 1)) &
+	       ~(GiB - 1);
+}
+
 static double timed(const char *fmt, enum what w)
 {
 	struct ptk_machine *m = bench_machine(fmt, 2 * TiB);
+	const struct ptk_format *f = ptk_machine_format(m);
+	uint64_t page = ptk_level_size(f, f->nlevels - 1u), va = kernel_va(f), n = 0;
 	struct ptk_pgtable *pt = fresh(m);
-	struct ptk_prot rw = bench_prot(m, "rw"), ro = bench_prot(m, "r");
-	uint64_t va = 0xffff888000000000ull, n = 0;
+	struct ptk_prot rw = bench_prot(m, "rwa"), ro = bench_prot(m, "ra");
 	double t0 = 0, dt;
 
 	if (w == UNMAP_4K || w == PROTECT_4K)
-		must(m, ptk_map_range(pt, va, 0, GiB, &rw, 4096));
+		must(m, ptk_map_range(pt, va, 0, GiB, &rw, page));
 	t0 = bench_now();
 	switch (w) {
-	case MAP_4K: must(m, ptk_map_range(pt, va, 0, GiB, &rw, 4096)); n = GiB >> 12; break;
+	case MAP_4K: must(m, ptk_map_range(pt, va, 0, GiB, &rw, page)); n = GiB / page; break;
 	case MAP_1T: must(m, ptk_map_range(pt, va, 0, TiB, &rw, GiB)); n = TiB >> 30; break;
-	case UNMAP_4K: must(m, ptk_unmap_range(pt, va, GiB)); n = GiB >> 12; break;
-	case PROTECT_4K: must(m, ptk_protect_range(pt, va, GiB, &ro)); n = GiB >> 12; break;
+	case UNMAP_4K: must(m, ptk_unmap_range(pt, va, GiB)); n = GiB / page; break;
+	case PROTECT_4K: must(m, ptk_protect_range(pt, va, GiB, &ro)); n = GiB / page; break;
 	}
 	dt = (bench_now() - t0) / (double)n;
 	ptk_machine_destroy(m);
@@ -97,7 +105,7 @@ static void host_memory_per_gib(const char *fmt)
 	struct ptk_prot rw = bench_prot(m, "rw");
 	uint64_t before = bench_rss(), after;
 
-	must(m, ptk_map_range(pt, 0xffff888000000000ull, 0, GiB, &rw, 4096));
+	must(m, ptk_map_range(pt, kernel_va(ptk_machine_format(m)), 0, GiB, &rw, 4096));
 	after = bench_rss();
 	printf("%-44s %10.2f MiB host RSS per GiB mapped (page tables: %llu pages = %.2f MiB)\n",
 	       fmt, (double)(after - before) / (1 << 20),
@@ -108,22 +116,27 @@ static void host_memory_per_gib(const char *fmt)
 
 int main(void)
 {
-	static const char *const fmts[] = { "x86_64-4level", "x86_64-5level" };
+	static const char *const fmts[] = {
+		"x86_64-4level", "x86_64-5level", "aarch64-4K-48", "aarch64-16K-47", "aarch64-64K-42",
+	};
 	double host = median_of(host_populate, NULL);
 	char name[96];
 
-	printf("range operations: median of %d runs (target map 4K <= 10 ns/page)\n", BENCH_RUNS);
-	for (int i = 0; i < 2; i++) {
-		snprintf(name, sizeof(name), "map 1 GiB, 4K pages, %s", fmts[i]);
+	printf("range operations: median of %d runs, per page of the format's smallest size "
+	       "(target map 4K <= 10 ns/page)\n", BENCH_RUNS);
+	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		snprintf(name, sizeof(name), "map 1 GiB, smallest pages, %s", fmts[i]);
 		bench_report(name, median_of(map_4k, fmts[i]), "mmap(MAP_POPULATE) 1 GiB", host);
-		snprintf(name, sizeof(name), "map 1 TiB, 1G pages, %s (per page)", fmts[i]);
-		bench_report(name, median_of(map_1t, fmts[i]), NULL, 0);
-		snprintf(name, sizeof(name), "unmap 1 GiB of 4K pages, %s", fmts[i]);
+		if (i < 3) {
+			snprintf(name, sizeof(name), "map 1 TiB, 1G pages, %s (per page)", fmts[i]);
+			bench_report(name, median_of(map_1t, fmts[i]), NULL, 0);
+		}
+		snprintf(name, sizeof(name), "unmap 1 GiB of smallest pages, %s", fmts[i]);
 		bench_report(name, median_of(unmap_4k, fmts[i]), NULL, 0);
-		snprintf(name, sizeof(name), "protect 1 GiB of 4K pages, %s", fmts[i]);
+		snprintf(name, sizeof(name), "protect 1 GiB of smallest pages, %s", fmts[i]);
 		bench_report(name, median_of(protect_4k, fmts[i]), NULL, 0);
 	}
-	for (int i = 0; i < 2; i++)
+	for (size_t i = 0; i < 3; i++)
 		host_memory_per_gib(fmts[i]);
 	return 0;
 }

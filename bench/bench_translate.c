@@ -40,22 +40,28 @@ static double host_dependent_loads(void)
 	return bench_median(runs, BENCH_RUNS);
 }
 
+/* NPAGES of the format's smallest page, translated at random (EL1 / CPL 0
+ * reads of a kernel mapping). */
 static double translate_ns(const char *fmt)
 {
 	struct ptk_machine *m = bench_machine(fmt, 1ull << 30);
+	const struct ptk_format *f = ptk_machine_format(m);
+	uint64_t page = ptk_level_size(f, f->nlevels - 1u);
 	struct ptk_pgtable *pt;
-	struct ptk_prot p = bench_prot(m, "rw");
-	uint64_t base = 0x7f0000000000ull, *vas = malloc(ITERS * sizeof(*vas)), seed = 7, sink = 0;
+	struct ptk_prot p = bench_prot(m, "rwa");
+	uint64_t base = ptk_va_canonical(f, 1ull << (f->va_bits - 1)) & ~((1ull << 30) - 1);
+	uint64_t *vas = malloc(ITERS * sizeof(*vas)), seed = 7, sink = 0;
+	unsigned npages = (unsigned)(((uint64_t)NPAGES << 12) / page);
 	double runs[BENCH_RUNS];
 
 	if (ptk_pgd_alloc(m, "b", &pt) ||
-	    ptk_map_range(pt, base, 0x10000000, (uint64_t)NPAGES << 12, &p, 4096)) {
+	    ptk_map_range(pt, base, 0x10000000, (uint64_t)npages * page, &p, page)) {
 		fprintf(stderr, "bench: %s\n", ptk_machine_errmsg(m));
 		exit(1);
 	}
 	for (unsigned i = 0; i < ITERS; i++) {
 		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-		vas[i] = base + ((seed >> 20) % NPAGES) * 4096 + (seed & 0xff8);
+		vas[i] = base + ((seed >> 20) % npages) * page + (seed & (page - 8));
 	}
 	for (int r = 0; r < BENCH_RUNS; r++) {
 		struct ptk_walk_req req = { .access = PTK_ACC_READ };
@@ -80,11 +86,17 @@ int main(void)
 {
 	double host = host_dependent_loads();
 
-	printf("translate: median of %d runs of %u random 4K-page translations (target <= 15 ns)\n",
-	       BENCH_RUNS, ITERS);
-	bench_report("translate x86_64-4level 4K", translate_ns("x86_64-4level"),
-		     "dependent load", host);
-	bench_report("translate x86_64-5level 4K", translate_ns("x86_64-5level"),
-		     "dependent load", host);
+	static const char *const fmts[] = {
+		"x86_64-4level", "x86_64-5level", "aarch64-4K-48", "aarch64-4K-39",
+		"aarch64-16K-47", "aarch64-64K-42", "aarch64-4K-52",
+	};
+	char name[96];
+
+	printf("translate: median of %d runs of %u random translations in 64 MiB of the smallest "
+	       "pages (target <= 15 ns)\n", BENCH_RUNS, ITERS);
+	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		snprintf(name, sizeof(name), "translate %s", fmts[i]);
+		bench_report(name, translate_ns(fmts[i]), "dependent load", host);
+	}
 	return 0;
 }

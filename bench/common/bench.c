@@ -52,12 +52,12 @@ void bench_report(const char *name, double ns, const char *host_name, double hos
 struct ptk_machine *bench_machine(const char *fmt, uint64_t ram_bytes)
 {
 	struct ptk_phys_range ram = { 0, ram_bytes };
-	struct ptk_machine_config cfg = { .fmt = ptk_format_find(fmt), .ram = &ram, .nr_ram = 1,
-					  .pa_bits = 52 };
+	struct ptk_format f;
+	struct ptk_machine_config cfg = { .fmt = &f, .ram = &ram, .nr_ram = 1 };
 	struct ptk_error err = { 0 };
 	struct ptk_machine *m = NULL;
 
-	if (!cfg.fmt || ptk_machine_create(&m, &cfg, &err)) {
+	if (ptk_format_build(fmt, &f, &err) || ptk_machine_create(&m, &cfg, &err)) {
 		fprintf(stderr, "bench: machine %s: %s\n", fmt, err.msg);
 		exit(1);
 	}
