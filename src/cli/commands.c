@@ -52,7 +52,8 @@ static const struct cli_cmd commands[] = {
 	  "map NAME VA PA SIZE [prot=P] [page=4K|2M|1G|auto]",
 	  "map [VA, VA+SIZE) to [PA, PA+SIZE)",
 	  "P is letters from rwxugad (default rw: kernel read/write, no exec), then\n"
-	  "optional ,MEMTYPE (x86_64: wb wc uc- uc wp wt) and ,pkey=N.\n"
+	  "optional ,MEMTYPE (x86_64: wb wc uc- uc wp wt; arm64: normal normal_nc\n"
+	  "device_ngnre...) and ,pkey=N (x86_64).  On arm64 'a' sets the access flag.\n"
 	  "page=auto (default) uses the largest page alignment allows.\n"
 	  "Example: map init_mm 0x400000 0x1000000 12K prot=rwu" },
 	{ "unmap", cmd_unmap, P_RANGE, 3, 3, NULL, CLI_F_TRACE | MACH,
