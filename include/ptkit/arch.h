@@ -237,6 +237,12 @@ struct ptk_format_ops {
 			   char *buf, size_t len);
 	/* Default control state, as Linux sets it. */
 	void (*cpu_defaults)(const struct ptk_format *f, struct ptk_cpu *cpu);
+	/* A table read that hit no RAM: the external abort the hardware
+	 * raises for it (Arm: synchronous external abort on a table walk,
+	 * with its level).  Optional: without it, PTK_FAULT_BUS at the
+	 * hardware level and no syndrome (x86 has no #PF for it). */
+	void (*bus_fault)(const struct ptk_format *f, const struct ptk_walk_req *req,
+			  unsigned lvl, struct ptk_fault *fault);
 	/* How many entries form one contiguous run at this level (Arm's
 	 * ContiguousSize), 0 where there is no such hint.  Optional. */
 	unsigned (*contig_entries)(const struct ptk_format *f, unsigned lvl);

@@ -144,6 +144,18 @@ static void a64_fault(struct ptk_fault *fault, enum ptk_fault_kind kind, int lev
 				     .syndrome = a64_esr(req, ptk_a64_fsc(base, level)) };
 }
 
+/* A descriptor read outside RAM: Synchronous External abort on a
+ * translation table walk, at the level of the table read (D8.15). */
+static void a64_bus_fault(const struct ptk_format *f, const struct ptk_walk_req *req,
+			  unsigned lvl, struct ptk_fault *fault)
+{
+	int level = ptk_a64_level(f, lvl);
+	unsigned fsc = level < 0 ? PTK_A64_FSC_SEA_TTW_LM1 : PTK_A64_FSC_SEA_TTW + (unsigned)level;
+
+	*fault = (struct ptk_fault){ .kind = PTK_FAULT_BUS, .level = level,
+				     .syndrome = a64_esr(req, fsc) };
+}
+
 /* --- the VA ----------------------------------------------------------------- */
 
 /* AArch64.VAIsOutOfRange for a regime with two ranges: VA[55] picks the
@@ -733,6 +745,7 @@ const struct ptk_format_ops ptk_a64_ops = {
 	.mk_leaf = a64_mk_leaf,
 	.decode = a64_decode,
 	.contig_entries = ptk_a64_contig_entries,
+	.bus_fault = a64_bus_fault,
 	.describe = a64_describe,
 	.ptdump_prot = a64_ptdump_prot,
 	.cpu_defaults = a64_cpu_defaults,

@@ -53,7 +53,10 @@ static int walk_slow(struct ptk_machine *m, const struct ptk_pgtable *pt,
 		s->index = ptk_level_index(f, lvl, req->va);
 		s->entry_pa = table + ((uint64_t)s->index << f->entry_shift);
 		if (read_entry(m, s->entry_pa, &s->entry)) {
-			res->fault = (struct ptk_fault){ PTK_FAULT_BUS, (int)lvl, 0 };
+			if (f->ops->bus_fault)
+				f->ops->bus_fault(f, req, lvl, &res->fault);
+			else
+				res->fault = (struct ptk_fault){ PTK_FAULT_BUS, (int)lvl, 0 };
 			return walk_fault(res);
 		}
 		t = f->ops->walk_entry(f, cpu, lvl, s->entry, req, &res->acc, &out, &res->fault);
