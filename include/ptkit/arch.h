@@ -157,6 +157,7 @@ struct ptk_walk_req {
 struct ptk_walk_allow {
 	uint64_t and_mask, and_value;	/* (AND of the walk & mask) == value */
 	uint64_t or_forbid;		/* and no entry has any of these bits */
+	uint64_t leaf_need;		/* and the leaf has all of these */
 };
 
 #define PTK_WALK_ALLOW_INDEX(access, user) ((unsigned)(access) * 2u + ((user) ? 1u : 0u))

@@ -417,8 +417,12 @@ static void a64_plan_allow(const struct ptk_cpu *cpu, unsigned ctl, struct ptk_w
 	struct ptk_walk_allow *a = plan->allow;
 	bool pan = cpu->arm64.pan, epan = ctl & A64_CTL_EPAN, wxn = ctl & A64_CTL_WXN;
 
-	a[PTK_WALK_ALLOW_INDEX(PTK_ACC_READ, true)] = never;
-	a[PTK_WALK_ALLOW_INDEX(PTK_ACC_WRITE, true)] = never;
+	/* EL0 data: AP[1] in the leaf, no APTable[0] (and for a write no
+	 * AP[2] or APTable[1]) anywhere down the walk.  PAN is for EL1. */
+	a[PTK_WALK_ALLOW_INDEX(PTK_ACC_READ, true)] = (struct ptk_walk_allow){
+		0, 0, PTK_A64_APTABLE_NOEL0, AP1 };
+	a[PTK_WALK_ALLOW_INDEX(PTK_ACC_WRITE, true)] = (struct ptk_walk_allow){
+		0, 0, PTK_A64_APTABLE_NOEL0 | PTK_A64_APTABLE_RDONLY | PTK_A64_RDONLY, AP1 };
 	a[PTK_WALK_ALLOW_INDEX(PTK_ACC_EXEC, true)] = (struct ptk_walk_allow){
 		0, 0, PTK_A64_UXN | PTK_A64_UXNTABLE | (wxn ? AP1 : 0) };
 	if (pan && epan) {

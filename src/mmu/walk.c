@@ -184,7 +184,8 @@ static inline int walk_fast(struct ptk_machine *m, const struct ptk_walk_plan *r
 	res->page_size = 1ull << plan->shift[lvl];
 	res->fault = (struct ptk_fault){ .kind = PTK_FAULT_NONE, .level = -1 };
 	allow = &plan->allow[PTK_WALK_ALLOW_INDEX(req->access, req->user)];
-	if ((and_bits & allow->and_mask) == allow->and_value && !(or_bits & allow->or_forbid)) {
+	if ((and_bits & allow->and_mask) == allow->and_value && !(or_bits & allow->or_forbid) &&
+	    (e & allow->leaf_need) == allow->leaf_need) {
 		m->fmt->ops->leaf_attrs(plan, lvl, and_bits, or_bits, e, &res->acc);
 		out.addr = e & plan->leaf_addr[lvl];
 		out.updated = req->access != PTK_ACC_WRITE ? e :
