@@ -36,7 +36,7 @@ static const char *const K_WIDTH[] = { "width", NULL };
 
 static const struct cli_cmd commands[] = {
 	{ "machine", cmd_machine, P_ARCH, 1, 1, NULL, CLI_F_ANY_KEYS | CLI_F_JSON,
-	  "machine ARCH [paging=4|5] ram=BASE+SIZE[,BASE+SIZE...] [pa_bits=N] [REG=VALUE...]",
+	  "machine ARCH [FORMAT-KEYS] ram=BASE+SIZE[,BASE+SIZE...] [pa_bits=N] [REG=VALUE...]",
 	  "create the machine (replaces the current one)",
 	  "ARCH is an architecture or a format name; REG a control register, whose\n"
 	  "VALUE is a number or +BIT/-BIT edits of the default (cr4=-SMAP,-SMEP).\n"

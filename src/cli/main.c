@@ -33,7 +33,7 @@ static const struct sub subs[] = {
 	  "Interactive interpreter with line editing; history in ~/.ptkit_history.\n"
 	  "Reads commands without a prompt when standard input is not a terminal." },
 	{ "demo", sub_demo, 0, 0, "ptkit [OPTIONS] demo",
-	  "A guided tour of x86-64 paging: mappings, walks, faults, ptdump.\n"
+	  "A guided tour of x86-64 and arm64 paging: mappings, walks, faults, ptdump.\n"
 	  "The same script is examples/demo.ptk." },
 	{ "help", sub_help, 0, 1, "ptkit help [COMMAND]",
 	  "List the subcommands and script commands, or explain one." },
@@ -55,7 +55,7 @@ static void usage(FILE *out)
 		"commands:\n"
 		"  run FILE|-      run a script ('-': standard input)\n"
 		"  shell           interactive interpreter\n"
-		"  demo            guided tour of x86-64 paging\n"
+		"  demo            guided tour of x86-64 and arm64 paging\n"
 		"  help [COMMAND]  this text, or help on a command or script command\n\n"
 		"options:\n"
 		"  --json          machine/cpu/pgd_alloc/translate/ptdump/info/image: JSON Lines\n"
