@@ -1058,23 +1058,19 @@ static void place_stub(const struct ucb *x, const struct ucb_state *st, const st
 		return;
 	}
 	const int top = lpae_select(st->ttbcr, 0xffffffffu);
-	for (int h = top, k = 0; k < 3; k++) {
+	/* the last slot of the top half, the one before, slot 0 of TTBR0 */
+	for (int k = 0; k < 3; k++) {
+		const int h = k < 2 ? top : 0;
 		unsigned inputsize;
 		int start;
 		uint64_t indexmask, root;
-		if (k == 2) {
-			if (top == 0)
-				break;
-			h = 0;
-		}
+		if (k == 2 && top == 0)
+			break;
 		lpae_half(st, h, &inputsize, &start, &indexmask, &root);
 		const unsigned shift = 9 * (unsigned)(4 - start) + 3;
 		const uint64_t region = (h && inputsize < 32) ? PA32 - (1ULL << inputsize) : 0;
-		/* last slot of the top half, the one before, slot 0 of TTBR0 */
 		const uint64_t entries = 1ULL << (inputsize - shift);
 		unsigned slot = k == 2 ? 0 : (unsigned)(entries - 1 - (unsigned)k);
-		if (h == 1 && (st->ttbcr >> 16 & 7) == 0 && k == 2)
-			continue;
 		const uint64_t sva = region + ((uint64_t)slot << shift) + (NS_PA & ((1ULL << shift) - 1));
 		if (sva >= PA32 || !lpae_in_range(st, h, (uint32_t)sva))
 			continue;
@@ -1150,20 +1146,9 @@ static unsigned deviations(const struct ucb *x, const struct ucb_state *st, cons
 	}
 	if (!have_leaf)
 		return dev;
-	/* AP[2:0] and XN of the leaf */
-	unsigned ap;
-	bool xn, pxn = false;
-	if (!small_table) {
-		ap = (unsigned)(bits(leaf, 11, 10) | (bits(leaf, 15, 15) << 2));
-		xn = bits(leaf, 4, 4);
-		pxn = leaf & 1;
-	} else {
-		ap = (unsigned)(bits(leaf, 5, 4) | (bits(leaf, 9, 9) << 2));
-		xn = (leaf & 3) == 1 ? bits(leaf, 15, 15) : leaf & 1;
-		pxn = bits(d1, 2, 2);
-	}
-	(void)xn;
-	(void)pxn;
+	/* AP[2:0] of the leaf */
+	const unsigned ap = small_table ? (unsigned)(bits(leaf, 5, 4) | (bits(leaf, 9, 9) << 2))
+					: (unsigned)(bits(leaf, 11, 10) | (bits(leaf, 15, 15) << 2));
 	const bool afe = st->sctlr & SCTLR_AFE;
 	if (!afe && dp == 1 && ap == 4)
 		dev |= UCB_DEV_AP_RESERVED;
@@ -1228,7 +1213,7 @@ static int check_state(const struct ucb_state *st)
 		if ((st->ttbcr & ~(7u | TTBCR_PD0 | TTBCR_PD1)) || st->ttbr0 >= PA32 || st->ttbr1 >= PA32)
 			return -EINVAL;
 	} else {
-		if (st->ttbcr & (0x7fu << 24 | 7u << 19 | 3u << 14 | 0xfu << 3))
+		if (st->ttbcr & (1u << 30 | 7u << 19 | 3u << 14 | 0xfu << 3))
 			return -EINVAL;
 		if (bits(st->ttbr0, 47, 40) || bits(st->ttbr1, 47, 40))
 			return -EINVAL;

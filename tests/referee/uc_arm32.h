@@ -61,7 +61,7 @@
  *    never modified.  result.stub_va shows where the stub ran.
  *  - lpae must equal TTBCR.EAE.  SCTLR.M must be 1 and SCTLR.EE 0.
  *    Short format: TTBCR bits other than N, PD0, PD1 must be 0; TTBR0/1 are
- *    32-bit values.  LPAE: TTBCR bits 30:24, 21:19, 15:14 and 6:3 must be 0;
+ *    32-bit values.  LPAE: TTBCR bits 30, 21:19, 15:14 and 6:3 must be 0;
  *    TTBR bits 47:40 must be 0 (ASID and bits 63:56 are ignored).
  *  - Fetch queries need a 4-byte aligned va (ARM state).
  *  - List every table page the walks need; data pages are never needed.
@@ -215,7 +215,8 @@ int  ucb_set_memory(struct ucb *, const struct ucb_page *pages, size_t n);
  * answer: -EINVAL (bad argument or state, see the constraints above; a
  * table address in the reserved range; or the translation ends in the
  * reserved range: for read/write when the access is allowed, for fetch
- * whenever a PL1 read of the address would be), -ENOENT (root table not
+ * whenever a PL1 read of the address would be; for a supersection whenever
+ * PA[31:16] = 0xFFFF, as QEMU's 32-bit PAR lacks PA[39:32]), -ENOENT (root table not
  * listed), -EIO (unexpected emulator behaviour, including AT and the real
  * access disagreeing). */
 int  ucb_query(struct ucb *, const struct ucb_state *, uint32_t va, enum ucb_access acc,
