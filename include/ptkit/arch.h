@@ -275,6 +275,11 @@ struct ptk_format {
 	uint8_t min_pa_bits;
 	uint8_t default_pa_bits;
 	uint8_t nroots;
+	/* Root r's table sits at hardware level root_level[r] and its entry 0
+	 * maps root_base[r] (ARMv7 LPAE's TTBR1 starts at level 2 under a
+	 * 3G/1G split).  Zero for roots that start at the top. */
+	uint8_t root_level[PTK_MAX_ROOTS];
+	uint64_t root_base[PTK_MAX_ROOTS];
 	uint64_t ptdump_mask;		/* bits that must match for ptdump to merge runs */
 	uint8_t ptdump_flags;		/* PTK_PTDUMP_* */
 	struct ptk_level_geom level[PTK_MAX_LEVELS];

@@ -184,6 +184,8 @@ static void a64_fill(const struct a64_config *c, struct ptk_format *f)
 		.min_pa_bits = c->lpa ? 52 : 32,
 		.default_pa_bits = wide ? 52 : 48,
 		.nroots = 2,
+		/* TTBR0 from 0 up, TTBR1 from the top of the space down. */
+		.root_base = { 0, ~0ull << c->va_bits },
 		.ptdump_mask = A64_PTDUMP_MASK,
 		.ptdump_flags = PTK_PTDUMP_LEVEL_IN_PROT | PTK_PTDUMP_NO_EFFECTIVE |
 				PTK_PTDUMP_MARKER_TWICE,

@@ -44,7 +44,7 @@ static int walk_slow(struct ptk_machine *m, const struct ptk_pgtable *pt,
 	res->nsteps = 0;
 	res->acc = (struct ptk_walk_acc){ .perm = PTK_PROT_READ | PTK_PROT_WRITE |
 						  PTK_PROT_EXEC | PTK_PROT_USER };
-	for (unsigned lvl = 0; lvl < f->nlevels; lvl++) {
+	for (unsigned lvl = f->root_level[res->root]; lvl < f->nlevels; lvl++) {
 		struct ptk_walk_step *s = &res->step[res->nsteps++];
 		enum ptk_desc_type t;
 		struct ptk_walk_out out;
@@ -139,7 +139,7 @@ static __attribute__((noinline)) int fast_leaf_rules(struct ptk_machine *m,
  * something it leaves to the full rules.
  */
 static inline int walk_fast(struct ptk_machine *m, const struct ptk_walk_plan *restrict plan,
-			    uint64_t table, const struct ptk_walk_req *req,
+			    uint64_t table, unsigned start, const struct ptk_walk_req *req,
 			    struct ptk_walk_result *restrict res)
 {
 	const unsigned n = m->fmt->nlevels;
@@ -151,7 +151,7 @@ static inline int walk_fast(struct ptk_machine *m, const struct ptk_walk_plan *r
 	struct ptk_walk_out out;
 	unsigned lvl;
 
-	for (lvl = 0; lvl < n; lvl++, s++) {
+	for (lvl = start; lvl < n; lvl++, s++) {
 		unsigned idx = (unsigned)((va >> plan->shift[lvl]) & plan->index_mask[lvl]);
 		uint64_t pa = table + (uint64_t)idx * 8;
 
@@ -179,7 +179,7 @@ static inline int walk_fast(struct ptk_machine *m, const struct ptk_walk_plan *r
 	}
 	if (lvl == n || (e & plan->leaf_mask[lvl]) != plan->leaf_value[lvl])
 		return 1;
-	res->nsteps = lvl + 1;
+	res->nsteps = lvl + 1 - start;
 	res->level = (int)lvl;
 	res->page_size = 1ull << plan->shift[lvl];
 	res->fault = (struct ptk_fault){ .kind = PTK_FAULT_NONE, .level = -1 };
@@ -219,6 +219,6 @@ int ptk_translate(struct ptk_machine *m, const struct ptk_pgtable *pt,
 		return translate_slow(m, pt, req, res);
 	res->va = va;
 	res->root = root;
-	rc = walk_fast(m, plan, pt->root[root], req, res);
+	rc = walk_fast(m, plan, pt->root[root], m->fmt->root_level[root], req, res);
 	return rc <= 0 ? rc : translate_slow(m, pt, req, res);
 }

@@ -55,10 +55,8 @@ int ptk_for_each_mapping(const struct ptk_pgtable *pt, uint64_t start, uint64_t 
 	int rc = 0;
 
 	for (unsigned r = 0; r < pt->nroots && !rc; r++) {
-		/* Root r covers the VAs whose top bits select it. */
-		uint64_t base = r ? ~0ull << pt->f->va_bits : 0;
-
-		rc = iter_table(&it, 0, pt->root[r], base, start, end);
+		rc = iter_table(&it, pt->f->root_level[r], pt->root[r], pt->f->root_base[r], start,
+				end);
 	}
 	return rc;
 }

@@ -37,9 +37,11 @@ ptk_ptep_t ptk_pgd_offset(const struct ptk_pgtable *pt, uint64_t va)
 {
 	struct ptk_fault fault;
 	int r = pt->f->ops->select_root(pt->f, &pt->m->cpu, va, &fault);
-	uint64_t root = pt->root[r < 0 ? 0 : r];
+	unsigned rl;
 
-	return (ptk_ptep_t){ entry_pa(pt->f, root, 0, va), 0 };
+	r = r < 0 ? 0 : r;
+	rl = pt->f->root_level[r];
+	return (ptk_ptep_t){ entry_pa(pt->f, pt->root[r], rl, va), (int)rl };
 }
 
 /* Step from a parent entry to the entry of Linux level pl below it. */
@@ -49,8 +51,8 @@ static ptk_ptep_t level_offset(const struct ptk_pgtable *pt, ptk_ptep_t parent,
 	int hw = pt->f->hwlevel_of[pl];
 	uint64_t table;
 
-	if (hw < 0)
-		return parent;		/* folded */
+	if (hw < 0 || hw <= parent.level)
+		return parent;		/* folded, or below where this root starts */
 	table = entry_table(pt, parent);
 	if (!table)
 		return (ptk_ptep_t){ 0, -1 };

@@ -464,12 +464,12 @@ int range_run(struct range_ctx *c, unsigned r, uint64_t va, uint64_t size)
 			       (unsigned long long)root.pa);
 	c->f = c->pt->f;
 	c->planning = true;
-	rc = range_table(c, 0, &root, va, va + size - 1);
+	rc = range_table(c, c->f->root_level[r], &root, va, va + size - 1);
 	if (!rc)
 		rc = fill_pool(c);
 	if (!rc) {
 		c->planning = false;
-		range_table(c, 0, &root, va, va + size - 1);
+		range_table(c, c->f->root_level[r], &root, va, va + size - 1);
 	}
 	free(c->pool);
 	return rc;

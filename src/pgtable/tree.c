@@ -145,7 +145,7 @@ void ptk_pgd_free(struct ptk_pgtable *pt)
 	if (*pp)
 		*pp = pt->next;
 	for (unsigned r = 0; pt->owned && r < pt->nroots; r++)
-		free_subtree(pt, pt->root[r], 0);
+		free_subtree(pt, pt->root[r], pt->f->root_level[r]);
 	ptcount_release(&pt->counts);
 	free(pt);
 }

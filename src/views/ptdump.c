@@ -145,12 +145,12 @@ int ptk_ptdump(const struct ptk_pgtable *pt, FILE *out)
 	for (const struct ptk_va_range *r = f->dump_ranges; r->end; r++) {
 		struct ptk_fault fault;
 		int root = f->ops->select_root(f, &pt->m->cpu, r->start, &fault);
-		uint64_t base = r->start & ~((1ull << f->va_bits) - 1);
 		int rc;
 
 		if (root < 0)
 			continue;
-		rc = dump_table(&st, 0, pt->root[root], base, r->start, r->end);
+		rc = dump_table(&st, f->root_level[root], pt->root[root], f->root_base[root],
+				r->start, r->end);
 		if (rc)
 			return rc;
 	}

@@ -48,7 +48,8 @@ struct ptk_machine *ptk_test_machine(const char *format, const struct ptk_phys_r
 	return m;
 }
 
-static uint64_t check_table(const struct ptk_pgtable *pt, uint64_t table, unsigned lvl)
+static uint64_t check_table(const struct ptk_pgtable *pt, uint64_t table, unsigned lvl,
+			    bool root)
 {
 	struct ptk_machine *m = ptk_pgtable_machine(pt);
 	const struct ptk_format *f = ptk_machine_format(m);
@@ -66,13 +67,13 @@ static uint64_t check_table(const struct ptk_pgtable *pt, uint64_t table, unsign
 		live++;
 		f->ops->decode(f, lvl, e, &d);
 		if (d.type == PTK_DESC_TABLE && lvl + 1 < f->nlevels)
-			tables += check_table(pt, d.addr, lvl + 1);
+			tables += check_table(pt, d.addr, lvl + 1, false);
 	}
 	if (live != ptk_pgtable_live_entries(pt, table))
 		fail_msg("table %#llx at level %u: %u live entries, engine counts %u",
 			 (unsigned long long)table, lvl, live, ptk_pgtable_live_entries(pt, table));
 	/* Only roots may be empty: the engine frees empty tables. */
-	if (!live && lvl)
+	if (!live && !root)
 		fail_msg("empty table %#llx left at level %u", (unsigned long long)table, lvl);
 	return tables;
 }
@@ -82,7 +83,8 @@ uint64_t ptk_test_check_tree(const struct ptk_pgtable *pt)
 	uint64_t tables = 0;
 
 	for (unsigned r = 0; r < ptk_pgtable_nroots(pt); r++)
-		tables += check_table(pt, ptk_pgtable_root(pt, r), 0);
+		tables += check_table(pt, ptk_pgtable_root(pt, r),
+				      ptk_machine_format(ptk_pgtable_machine(pt))->root_level[r], true);
 	assert_int_equal(tables, ptk_pgtable_nr_tables(pt));
 	return tables;
 }
