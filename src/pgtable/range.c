@@ -242,12 +242,21 @@ static void unfold_cut_groups(struct range_ctx *c, unsigned lvl, struct table_vi
 	}
 }
 
-static uint64_t take_table(struct range_ctx *c)
+/*
+ * The act pass takes exactly the tables planning counted, unless the tree
+ * is not a tree: a table reached twice (entries written by hand, a hostile
+ * image) changes under the act pass.  Then stop taking rather than run past
+ * the pool; the operation reports it.
+ */
+static bool take_table(struct range_ctx *c, uint64_t *pa)
 {
-	uint64_t pa = c->pool[c->pool_used++];
-
-	ptcount_insert(&c->pt->counts, pa);
-	return pa;
+	if (c->pool_used == c->need) {
+		c->diverged = true;
+		return false;
+	}
+	*pa = c->pool[c->pool_used++];
+	ptcount_insert(&c->pt->counts, *pa);
+	return true;
 }
 
 static void link_table(struct range_ctx *c, struct table_view *tv, unsigned lvl,
@@ -310,13 +319,15 @@ static int act_entry(struct range_ctx *c, unsigned lvl, struct table_view *tv, u
 		table_put(f, tv->bytes, idx, raw);
 		return 1;
 	case RA_NEW_TABLE:
-		child = take_table(c);
+		if (!take_table(c, &child))
+			return 0;
 		link_table(c, tv, lvl, idx, child);
 		descend(c, lvl + 1, child, va, last);
 		return 1;
 	case RA_SPLIT:
 		/* Break-before-make (Arm ARM D8.14.1): invalidate, flush, relink. */
-		child = take_table(c);
+		if (!take_table(c, &child))
+			return 0;
 		fill_split(c, child, lvl + 1, d);
 		table_put(f, tv->bytes, idx, 0);
 		pgtable_flush(c->pt, va & ~(ptk_level_size(f, lvl) - 1), ptk_level_size(f, lvl));
@@ -470,6 +481,13 @@ int range_run(struct range_ctx *c, unsigned r, uint64_t va, uint64_t size)
 	if (!rc) {
 		c->planning = false;
 		range_table(c, c->f->root_level[r], &root, va, va + size - 1);
+		/* A tree that is not a tree can leave planned tables unused. */
+		while (c->pool_used < c->need)
+			ptk_free_frames(c->pt->m, c->pool[--c->need], table_order(c->f));
+		if (c->diverged)
+			rc = ptk_err(&c->pt->m->err, -EIO,
+				     "the tree changed under the operation: a table is reached "
+				     "twice (shared or looping entries)");
 	}
 	free(c->pool);
 	return rc;

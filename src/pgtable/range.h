@@ -37,6 +37,7 @@ struct range_ctx {
 	size_t need;		/* planning: table pages the act pass will take */
 	uint64_t *pool;		/* acting: the pre-allocated table pages */
 	size_t pool_used;
+	bool diverged;		/* the act pass met what planning did not */
 	uint64_t fail_va;	/* where planning found a conflict or hole */
 };
 
