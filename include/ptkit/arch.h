@@ -76,10 +76,19 @@ struct ptk_cpu_arm64 {
 	bool pan;
 };				/* = reg[0..3] */
 
+/* ARMv7-A PL1&0 stage 1 (ARMv7-A ARM B3), both table formats: TTBCR.EAE
+ * picks the long-descriptor (LPAE) or the short-descriptor format.  With
+ * EAE = 1 MAIR0/MAIR1 are the registers PRRR/NMRR are with EAE = 0, and
+ * DACR plays no part; the LPAE format reads mair0/mair1. */
+struct ptk_cpu_arm32 {
+	uint32_t ttbcr, sctlr, dacr, prrr, nmrr, mair0, mair1;
+};				/* = 28 bytes of reg[] */
+
 struct ptk_cpu {
 	union {
 		struct ptk_cpu_x86 x86;
 		struct ptk_cpu_arm64 arm64;
+		struct ptk_cpu_arm32 arm32;
 		uint64_t reg[8];
 	};
 	unsigned pa_bits;	/* MAXPHYADDR / the output-address size */
@@ -171,8 +180,9 @@ struct ptk_walk_plan {
 	 * decide (fast_leaf).  Never matching (mask 0, value 1) is correct. */
 	struct ptk_walk_allow allow[6];
 	/* VAs the walk accepts without select_root(): [0, lo_last] goes to
-	 * lo_root, [hi_first, ~0] to hi_root. */
-	uint64_t lo_last, hi_first;
+	 * lo_root, [hi_first, hi_last] to hi_root (hi_last is ~0 unless the
+	 * space is narrower, as AArch32's 32 bits). */
+	uint64_t lo_last, hi_first, hi_last;
 	uint8_t lo_root, hi_root;
 	/* How an allowed access rewrites a plain leaf (dirty state). */
 	uint64_t leaf_set_on_write, leaf_clear_on_write;
@@ -233,6 +243,9 @@ struct ptk_format_ops {
 	/* Render the entry's bits for people: "P RW US A PS XD pkey=3". */
 	int (*describe)(const struct ptk_format *f, unsigned lvl, uint64_t raw,
 			char *buf, size_t len);
+	/* ptdump: the bits Linux's note_page() compares for an entry at this
+	 * Linux level (pg_level[].mask).  Optional: raw & ptdump_mask. */
+	uint64_t (*ptdump_val)(const struct ptk_format *f, int pglevel, uint64_t raw);
 	/* ptdump: the attribute columns of Linux's dumper for this entry. */
 	int (*ptdump_prot)(const struct ptk_format *f, int pglevel, uint64_t raw,
 			   char *buf, size_t len);
@@ -263,6 +276,10 @@ struct ptk_format_ops {
 #define PTK_PTDUMP_MARKER_TWICE  (1u << 2)	/* after an entry the next marker is
 						 * tested once more, so two markers at
 						 * one address open together */
+#define PTK_PTDUMP_SKIP_EMPTY    (1u << 3)	/* runs whose compared value is 0 are
+						 * not printed, only their markers (arm) */
+#define PTK_PTDUMP_ADDR32        (1u << 4)	/* 32-bit addresses: 0x%08lx, sizes
+						 * modulo 2^32 (arm) */
 
 struct ptk_format {
 	const char *name;		/* "x86_64-4level" */

@@ -475,6 +475,7 @@ static void a64_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu,
 	/* Untagged VAs of each half; tagged ones take select_root's way. */
 	plan->lo_last = (1ull << f->va_bits) - 1;
 	plan->hi_first = ~plan->lo_last;
+	plan->hi_last = ~0ull;
 	plan->lo_root = 0;
 	plan->hi_root = 1;
 	plan->leaf_set_on_write = plan->leaf_clear_on_write = 0;

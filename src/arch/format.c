@@ -21,6 +21,7 @@ const struct ptk_format *ptk_format_find(const char *name)
 }
 
 int ptk_a64_build(const char *name, struct ptk_format *out, struct ptk_error *err);
+int ptk_arm32_lpae_build(const char *name, struct ptk_format *out, struct ptk_error *err);
 
 /* Families built from parameters in their names, tried in order. */
 static const struct format_family {
@@ -28,6 +29,7 @@ static const struct format_family {
 	int (*build)(const char *name, struct ptk_format *out, struct ptk_error *err);
 } families[] = {
 	{ "aarch64-", ptk_a64_build },
+	{ "arm32-lpae", ptk_arm32_lpae_build },
 	{ NULL, NULL },
 };
 

@@ -364,6 +364,7 @@ static void x86_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu,
 	/* Canonical halves, both served by CR3 (SDM §3.3.7.1). */
 	plan->lo_last = (1ull << (f->va_bits - 1)) - 1;
 	plan->hi_first = ~plan->lo_last;
+	plan->hi_last = ~0ull;
 	plan->lo_root = plan->hi_root = 0;
 	plan->leaf_set_on_write = PTK_X86_PAGE_DIRTY;
 	plan->leaf_clear_on_write = 0;

@@ -130,12 +130,47 @@ static int a64_format_name(struct cli *c, const struct cli_args *a, char *name, 
 	return 0;
 }
 
+/* --- ARMv7-A -------------------------------------------------------------- */
+
+#define A32_REG(field, kind, bits) { #field, offsetof(struct ptk_cpu, arm32.field), kind, bits }
+
+static const struct cli_reg a32_regs[] = {
+	A32_REG(ttbcr, CLI_REG_U32, NULL),
+	A32_REG(sctlr, CLI_REG_U32, NULL),
+	A32_REG(dacr, CLI_REG_U32, NULL),
+	A32_REG(prrr, CLI_REG_U32, NULL),
+	A32_REG(nmrr, CLI_REG_U32, NULL),
+	A32_REG(mair0, CLI_REG_U32, NULL),
+	A32_REG(mair1, CLI_REG_U32, NULL),
+	{ NULL, 0, CLI_REG_U64, NULL },
+};
+
+static const char *const a32_keys[] = { NULL };
+static const char *const a32_pgd_regs[] = { "ttbcr", "mair0", "mair1", NULL };
+
+/* 'machine arm32 lpae': the long-descriptor format with Linux's 3G/1G
+ * split.  The short-descriptor format (Linux's paired 2-level tables) is
+ * not there yet: say so rather than pick something else. */
+static int a32_format_name(struct cli *c, const struct cli_args *a, char *name, size_t len)
+{
+	const char *v = a->npos > 1 ? a->pos[1].s : NULL;
+
+	if (!v)
+		return cli_error(c, "arm32 short-descriptor tables are not implemented yet: "
+				 "use 'machine arm32 lpae'");
+	if (strcmp(v, "lpae"))
+		return cli_error(c, "arm32 %s: the variant is 'lpae'", v);
+	snprintf(name, len, "arm32-lpae");
+	return 0;
+}
+
 /* --- the table ----------------------------------------------------------- */
 
 static const struct cli_arch arches[] = {
-	{ "x86_64", "x86_64", x86_keys, "paging=4|5", x86_format_name, x86_regs, NULL },
+	{ "x86_64", "x86_64", x86_keys, "paging=4|5", x86_format_name, x86_regs, NULL, false },
 	{ "arm64", "arm64", a64_keys, "granule=4K|16K|64K va_bits=N", a64_format_name, a64_regs,
-	  a64_pgd_regs },
+	  a64_pgd_regs, false },
+	{ "arm32", "arm32", a32_keys, "lpae", a32_format_name, a32_regs, a32_pgd_regs, true },
 };
 
 const struct cli_arch *cli_arch_at(size_t i)

@@ -195,6 +195,7 @@ struct cli_arch {
 	int (*format_name)(struct cli *c, const struct cli_args *a, char *name, size_t len);
 	const struct cli_reg *regs;	/* NULL-named last */
 	const char *const *pgd_regs;	/* registers pgd_alloc shows with the roots */
+	bool takes_variant;		/* 'machine arm32 lpae': a second word */
 };
 
 const struct cli_arch *cli_arch_find(const char *arch);		/* by fmt->arch */

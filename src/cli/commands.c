@@ -16,7 +16,7 @@ static int cmd_help(struct cli *c, const struct cli_args *a);
 static int cmd_quit(struct cli *c, const struct cli_args *a);
 
 static const char *const P_NONE[] = { NULL };
-static const char *const P_ARCH[] = { "ARCH", NULL };
+static const char *const P_ARCH[] = { "ARCH", "VARIANT", NULL };
 static const char *const P_NAME[] = { "NAME", NULL };
 static const char *const P_MAP[] = { "NAME", "VA", "PA", "SIZE", NULL };
 static const char *const P_RANGE[] = { "NAME", "VA", "SIZE", NULL };
@@ -35,8 +35,8 @@ static const char *const K_WIDTH[] = { "width", NULL };
 #define ANY UINT32_MAX
 
 static const struct cli_cmd commands[] = {
-	{ "machine", cmd_machine, P_ARCH, 1, 1, NULL, CLI_F_ANY_KEYS | CLI_F_JSON,
-	  "machine ARCH [FORMAT-KEYS] ram=BASE+SIZE[,BASE+SIZE...] [pa_bits=N] [REG=VALUE...]",
+	{ "machine", cmd_machine, P_ARCH, 1, 2, NULL, CLI_F_ANY_KEYS | CLI_F_JSON,
+	  "machine ARCH [VARIANT] [FORMAT-KEYS] ram=BASE+SIZE[,...] [pa_bits=N] [REG=VALUE...]",
 	  "create the machine (replaces the current one)",
 	  "ARCH is an architecture or a format name; REG a control register, whose\n"
 	  "VALUE is a number or +BIT/-BIT edits of the default (cr4=-SMAP,-SMEP).\n"
@@ -191,6 +191,8 @@ static int pick_format(struct cli *c, const struct cli_args *a, struct ptk_forma
 	char built[64], known[256];
 	struct ptk_error err = { 0 };
 
+	if (a->npos > 1 && !(ar && ar->takes_variant))
+		return cli_error(c, "unexpected word '%s' after '%s'", a->pos[1].s, name);
 	if (ar) {
 		if (ar->format_name(c, a, built, sizeof(built)))
 			return -1;

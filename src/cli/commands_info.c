@@ -38,7 +38,7 @@ void cli_print_table_line(struct cli *c, const struct ptk_pgtable *pt)
 	fprintf(c->out, "%s:", ptk_pgtable_name(pt));
 	for (unsigned r = 0; r < ptk_pgtable_nroots(pt); r++)
 		fprintf(c->out, "%s root %u = 0x%llx (%s)", r ? "," : "", r,
-			ull(ptk_pgtable_root(pt, r)), f->level[0].hw_name);
+			ull(ptk_pgtable_root(pt, r)), f->level[f->root_level[r]].hw_name);
 }
 
 /* --- registers ------------------------------------------------------------------ */

@@ -35,12 +35,19 @@ static const struct image_cpu_field a64_fields[] = {
 	A64_FIELD(pan, true),
 };
 
-/* arm32 has no format yet; its machine number is here so that the format
- * only has to name its registers when it lands. */
+#define A32_FIELD(member) {                                              \
+	#member, offsetof(struct ptk_cpu_arm32, member),                 \
+	sizeof(((struct ptk_cpu_arm32 *)0)->member), false }
+
+static const struct image_cpu_field a32_fields[] = {
+	A32_FIELD(ttbcr), A32_FIELD(sctlr), A32_FIELD(dacr), A32_FIELD(prrr),
+	A32_FIELD(nmrr), A32_FIELD(mair0), A32_FIELD(mair1),
+};
+
 static const struct image_arch arches[] = {
 	{ "x86_64", EM_X86_64, x86_fields, sizeof(x86_fields) / sizeof(x86_fields[0]) },
 	{ "arm64", EM_AARCH64, a64_fields, sizeof(a64_fields) / sizeof(a64_fields[0]) },
-	{ "arm32", EM_ARM, NULL, 0 },
+	{ "arm32", EM_ARM, a32_fields, sizeof(a32_fields) / sizeof(a32_fields[0]) },
 };
 
 _Static_assert(sizeof(x86_fields) / sizeof(x86_fields[0]) <= IMAGE_MAX_FIELDS,

@@ -213,7 +213,7 @@ int ptk_translate(struct ptk_machine *m, const struct ptk_pgtable *pt,
 		walk_plan_build(m);
 	if (va <= plan->lo_last)
 		root = plan->lo_root;
-	else if (va >= plan->hi_first)
+	else if (va >= plan->hi_first && va <= plan->hi_last)
 		root = plan->hi_root;
 	else
 		return translate_slow(m, pt, req, res);

@@ -44,28 +44,29 @@ int pgtable_check_range(struct ptk_pgtable *pt, uint64_t va, uint64_t size, unsi
 	return 0;
 }
 
-static int check_page_size(struct ptk_pgtable *pt, uint64_t page_size)
+/* A page size the format has at a level this root reaches. */
+static int check_page_size(struct ptk_pgtable *pt, unsigned root, uint64_t page_size)
 {
 	const struct ptk_format *f = pt->f;
 
 	if (!page_size)
 		return 0;
-	for (unsigned l = 0; l < f->nlevels; l++)
+	for (unsigned l = f->root_level[root]; l < f->nlevels; l++)
 		if (f->level[l].leaf && ptk_level_size(f, l) == page_size)
 			return 0;
-	return ptk_err(&pt->m->err, -EINVAL, "%s has no %llu KiB pages", f->name,
-		       ull(page_size >> 10));
+	return ptk_err(&pt->m->err, -EINVAL, "%s has no %llu KiB pages%s", f->name,
+		       ull(page_size >> 10), f->root_level[root] ? " in this half" : "");
 }
 
-static int check_map_args(struct ptk_pgtable *pt, uint64_t va, uint64_t pa, uint64_t size,
-			  const struct ptk_prot *prot, uint64_t page_size)
+static int check_map_args(struct ptk_pgtable *pt, unsigned root, uint64_t va, uint64_t pa,
+			  uint64_t size, const struct ptk_prot *prot, uint64_t page_size)
 {
 	const struct ptk_format *f = pt->f;
 	struct ptk_error *err = &pt->m->err;
 	unsigned pa_bits = pt->m->cpu.pa_bits;
 	uint64_t align = page_size ? page_size : min_page(f), raw;
 
-	if (check_page_size(pt, page_size))
+	if (check_page_size(pt, root, page_size))
 		return -EINVAL;
 	if ((va | pa | size) & (align - 1))
 		return ptk_err(err, -EINVAL, "VA %#llx, PA %#llx or size %#llx is not %llu KiB aligned",
@@ -87,7 +88,7 @@ int ptk_map_range(struct ptk_pgtable *pt, uint64_t va, uint64_t pa, uint64_t siz
 	int rc = pgtable_check_range(pt, va, size, &r);
 
 	if (!rc)
-		rc = check_map_args(pt, va, pa, size, prot, page_size);
+		rc = check_map_args(pt, r, va, pa, size, prot, page_size);
 	return rc ? rc : range_run(&c, r, va, size);
 }
 

@@ -112,8 +112,8 @@ static int level_alloc(struct ptk_pgtable *pt, ptk_ptep_t parent, enum ptk_pglev
 	uint64_t table;
 	int rc;
 
-	if (hw < 0) {
-		*out = parent;
+	if (hw < 0 || hw <= parent.level) {
+		*out = parent;		/* folded, or below where this root starts */
 		return 0;
 	}
 	if (ptk_entry_read(pt, parent) == 0) {

@@ -27,11 +27,16 @@ static void print_run(struct pg_state *st, uint64_t addr)
 {
 	static const char units[] = "BKMGTPE";
 	const char *unit = units;
-	uint64_t delta = addr - st->start_address;
+	bool a32 = st->pt->f->ptdump_flags & PTK_PTDUMP_ADDR32;
+	uint64_t delta = (addr - st->start_address) & (a32 ? 0xffffffffull : ~0ull);
 	char prot[96];
 
-	fprintf(st->out, "0x%016llx-0x%016llx   ", (unsigned long long)st->start_address,
-		(unsigned long long)addr);
+	if (a32)
+		fprintf(st->out, "0x%08llx-0x%08llx   ", (unsigned long long)st->start_address,
+			(unsigned long long)(addr & 0xffffffffull));
+	else
+		fprintf(st->out, "0x%016llx-0x%016llx   ", (unsigned long long)st->start_address,
+			(unsigned long long)addr);
 	while (!(delta & 1023) && unit[1]) {
 		delta >>= 10;
 		unit++;
@@ -66,8 +71,10 @@ static bool past_next_marker(const struct pg_state *st, uint64_t addr)
 static void note_page(struct pg_state *st, uint64_t addr, int level, uint64_t val,
 		      uint64_t eff)
 {
-	unsigned flags = st->pt->f->ptdump_flags;
-	uint64_t new_prot = val & st->pt->f->ptdump_mask;
+	const struct ptk_format *f = st->pt->f;
+	unsigned flags = f->ptdump_flags;
+	uint64_t new_prot = !val ? 0 : f->ops->ptdump_val ? f->ops->ptdump_val(f, level, val)
+							   : val & f->ptdump_mask;
 	uint64_t new_eff = val && !(flags & PTK_PTDUMP_NO_EFFECTIVE)
 			   ? eff & (PTK_PROT_WRITE | PTK_PROT_USER | PTK_PROT_EXEC) : 0;
 
@@ -86,7 +93,9 @@ static void note_page(struct pg_state *st, uint64_t addr, int level, uint64_t va
 	if (new_prot == st->current_prot && new_eff == st->effective_prot &&
 	    level == st->level && !past_next_marker(st, addr))
 		return;
-	if (!st->marker->max_lines || st->lines < st->marker->max_lines)
+	if ((flags & PTK_PTDUMP_SKIP_EMPTY) && !st->current_prot)
+		;	/* arm's note_page(): if (st->current_prot) print */
+	else if (!st->marker->max_lines || st->lines < st->marker->max_lines)
 		print_run(st, addr);
 	st->lines++;
 	if (past_next_marker(st, addr))

@@ -11,12 +11,13 @@
 
 static unsigned long long ull(uint64_t v) { return (unsigned long long)v; }
 
-static void print_split(const struct ptk_format *f, uint64_t va, FILE *out)
+/* From the level where the serving root starts. */
+static void print_split(const struct ptk_format *f, unsigned first, uint64_t va, FILE *out)
 {
 	unsigned last = f->nlevels - 1u;
 
 	fprintf(out, "  va 0x%016llx:", ull(va));
-	for (unsigned l = 0; l < f->nlevels; l++)
+	for (unsigned l = first; l < f->nlevels; l++)
 		fprintf(out, " %s[%u:%u]=%u", ptk_pglevel_name(f->level[l].pglevel),
 			f->level[l].shift + f->level[l].bits - 1, f->level[l].shift,
 			ptk_level_index(f, l, va));
@@ -87,7 +88,7 @@ int ptk_print_walk(const struct ptk_pgtable *pt, const struct ptk_walk_req *req,
 		ptk_access_name(req->access), req->user ? "user" : "kernel", res->root,
 		ull(pt->root[res->root]));
 	if (res->fault.kind != PTK_FAULT_NON_CANONICAL)
-		print_split(f, req->va, out);
+		print_split(f, f->root_level[res->root], req->va, out);
 	for (unsigned i = 0; i < res->nsteps; i++)
 		print_step(f, &res->step[i], out);
 	if (res->fault.kind != PTK_FAULT_NONE) {

@@ -89,13 +89,19 @@ struct sizes {
 static struct sizes format_sizes(const struct ptk_format *f)
 {
 	struct sizes z = { 0 };
-	uint64_t half = 1ull << (f->va_bits - (f->nroots > 1 ? 0 : 1));
-	int big_lvl = -1;
+	uint64_t base[2], size[2], half;
+	int big_lvl = -1, first = 0;
 
-	for (int l = f->nlevels - 1; l >= 0; l--) {
+	ptk_test_regions(f, base, size);
+	half = size[0] < size[1] ? size[0] : size[1];
+	/* Leaf sizes every root reaches. */
+	for (unsigned r = 0; r < f->nroots; r++)
+		if (f->root_level[r] > first)
+			first = f->root_level[r];
+	for (int l = f->nlevels - 1; l >= first; l--) {
 		uint64_t sz = ptk_level_size(f, (unsigned)l);
 
-		if (!f->level[l].leaf || sz > GiB)
+		if (!f->level[l].leaf || sz > GiB || sz > half / 16)
 			continue;
 		if (!z.small)
 			z.small = sz;
@@ -106,8 +112,8 @@ static struct sizes format_sizes(const struct ptk_format *f)
 	}
 	if (!z.mid)
 		z.mid = z.small;
-	z.lo = 0;
-	z.hi = -half;
+	z.lo = base[0];
+	z.hi = base[1];
 	/* What one table of big leaves spans, twice, within a quarter of a half. */
 	z.top = 2 * z.big * ptk_entries_per_table(f, (unsigned)big_lvl);
 	if (z.top > half / 4)
@@ -156,7 +162,7 @@ static int run_step(struct ptk_pgtable *pt, const struct step *s)
 static void inject_every_allocation(const char *fmt)
 {
 	static const struct ptk_phys_range ram[] = { { 0, 64 * GiB } };
-	struct ptk_machine *m = ptk_test_machine(fmt, ram, 1, 46);
+	struct ptk_machine *m = ptk_test_machine(fmt, ram, 1, 0);	/* the format's width */
 	struct step scenario[NR_STEPS];
 	struct ptk_pgtable *pt;
 	uint64_t injected = 0;
@@ -205,7 +211,7 @@ static void inject_every_allocation(const char *fmt)
 
 static const char *const configs[] = {
 	"x86_64-4level", "x86_64-5level", "aarch64-4K-39", "aarch64-4K-48", "aarch64-16K-47",
-	"aarch64-64K-42", "aarch64-4K-52",
+	"aarch64-64K-42", "aarch64-4K-52", "arm32-lpae", "arm32-lpae-2g",
 };
 
 static void failinject_all(void **state)

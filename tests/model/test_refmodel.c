@@ -111,37 +111,44 @@ struct run {
 	uint64_t maps, unmaps, protects, refused, checks;
 	/* From the format: VA windows at both ends of each half, so that ops
 	 * collide and reach different top-level slots; its page sizes. */
-	uint64_t windows[4];
+	uint64_t windows[4], window;
 	uint64_t page[3];	/* the smallest leaf, and up to two larger ones <= 1 GiB */
 	unsigned npage;
 };
 
-#define WINDOW (4 * GiB)
-
+/* The VA windows: both ends of each region (tests/support), a window at
+ * most 4 GiB and a quarter of the region. */
 static void derive_geometry(struct run *ru)
 {
 	const struct ptk_format *f = ru->f;
-	/* One root spans both halves (x86); two roots span va_bits each (Arm). */
-	uint64_t half = 1ull << (f->va_bits - (f->nroots > 1 ? 0 : 1));
+	uint64_t base[2], size[2];
 
-	ru->windows[0] = 0;
-	ru->windows[1] = half - WINDOW;
-	ru->windows[2] = -half;
-	ru->windows[3] = -2 * WINDOW;	/* the model's ends must not wrap to 0 */
+	ptk_test_regions(f, base, size);
+	ru->window = 4 * GiB;
+	for (int i = 0; i < 2; i++)
+		if (size[i] / 4 < ru->window)
+			ru->window = size[i] / 4;
+	/* The top window stops short of 2^64: the model's ends must not wrap. */
+	for (int i = 0; i < 2; i++) {
+		ru->windows[2 * i] = base[i];
+		ru->windows[2 * i + 1] = base[i] + size[i] - 2 * ru->window;
+	}
 	for (int l = f->nlevels - 1; l >= 0 && ru->npage < 3; l--)
-		if (f->level[l].leaf && ptk_level_size(f, (unsigned)l) <= GiB)
+		if (f->level[l].leaf && ptk_level_size(f, (unsigned)l) <= ru->window / 4)
 			ru->page[ru->npage++] = ptk_level_size(f, (unsigned)l);
 }
 
 static uint64_t pick_size(struct run *ru)
 {
-	uint64_t r = rng_below(&ru->rng, 10), big = ru->page[ru->npage - 1];
+	uint64_t r = rng_below(&ru->rng, 10), big = ru->page[ru->npage - 1], s;
 
 	if (r == 0)
-		return (1 + rng_below(&ru->rng, 3)) * big;
-	if (r <= 2 && ru->npage > 1)
-		return (1 + rng_below(&ru->rng, 8)) * ru->page[1];
-	return (1 + rng_below(&ru->rng, 64)) * ru->page[0];
+		s = (1 + rng_below(&ru->rng, 3)) * big;
+	else if (r <= 2 && ru->npage > 1)
+		s = (1 + rng_below(&ru->rng, 8)) * ru->page[1];
+	else
+		s = (1 + rng_below(&ru->rng, 64)) * ru->page[0];
+	return s <= ru->window / 2 ? s : ru->page[0];
 }
 
 static uint64_t pick_align(struct run *ru)
@@ -155,7 +162,7 @@ static void pick_range(struct run *ru, uint64_t *va, uint64_t *size)
 
 	*size = pick_size(ru);
 	*va = ru->windows[rng_below(&ru->rng, 4)] +
-	      (rng_below(&ru->rng, WINDOW - *size) & ~(align - 1));
+	      (rng_below(&ru->rng, ru->window - *size) & ~(align - 1));
 }
 
 /* 'a': Arm maps with the access flag set, as Linux always does. */
@@ -274,7 +281,7 @@ static void check_va(struct run *ru, uint64_t va)
 static void sample(struct run *ru)
 {
 	for (int i = 0; i < 4; i++) {
-		uint64_t va = ru->windows[rng_below(&ru->rng, 4)] + (rng_below(&ru->rng, WINDOW) & ~7ull);
+		uint64_t va = ru->windows[rng_below(&ru->rng, 4)] + (rng_below(&ru->rng, ru->window) & ~7ull);
 
 		if (ru->md.n && (i & 1)) {
 			const struct interval *x = &ru->md.iv[rng_below(&ru->rng, ru->md.n)];
@@ -311,7 +318,7 @@ static void run_model(const char *fmt, uint64_t ops, uint64_t seed)
 	}
 	ptk_test_check_tree(ru.pt);
 	for (size_t w = 0; w < 4; w++)
-		assert_int_equal(ptk_unmap_range(ru.pt, ru.windows[w], WINDOW), 0);
+		assert_int_equal(ptk_unmap_range(ru.pt, ru.windows[w], ru.window), 0);
 	/* Only the roots are left. */
 	assert_int_equal(ptk_pgtable_nr_tables(ru.pt), ru.f->nroots);
 	assert_int_equal(ptk_frames_in_use(ru.m),
@@ -327,7 +334,7 @@ static void run_model(const char *fmt, uint64_t ops, uint64_t seed)
 /* Every configuration the differential tests cover, and one with level -1. */
 static const char *const configs[] = {
 	"x86_64-4level", "x86_64-5level", "aarch64-4K-39", "aarch64-4K-48", "aarch64-16K-47",
-	"aarch64-64K-42", "aarch64-4K-52",
+	"aarch64-64K-42", "aarch64-4K-52", "arm32-lpae", "arm32-lpae-2g",
 };
 
 static void model_all(void **state)

@@ -48,6 +48,29 @@ struct ptk_machine *ptk_test_machine(const char *format, const struct ptk_phys_r
 	return m;
 }
 
+static void region_of(const struct ptk_format *f, unsigned r, uint64_t *base, uint64_t *size)
+{
+	unsigned rl = f->root_level[r];
+
+	*base = f->root_base[r];
+	*size = ptk_level_size(f, rl) << f->level[rl].bits;
+	if (r + 1 < f->nroots && f->root_base[r + 1] > *base &&
+	    f->root_base[r + 1] - *base < *size)
+		*size = f->root_base[r + 1] - *base;
+}
+
+void ptk_test_regions(const struct ptk_format *f, uint64_t base[2], uint64_t size[2])
+{
+	if (f->nroots > 1) {
+		region_of(f, 0, &base[0], &size[0]);
+		region_of(f, 1, &base[1], &size[1]);
+		return;
+	}
+	size[0] = size[1] = 1ull << (f->va_bits - 1);
+	base[0] = 0;
+	base[1] = -size[1];
+}
+
 static uint64_t check_table(const struct ptk_pgtable *pt, uint64_t table, unsigned lvl,
 			    bool root)
 {

@@ -47,6 +47,11 @@ struct ptk_machine *ptk_test_machine(const char *format, const struct ptk_phys_r
 
 
 
+/* The two VA regions a format's trees map: each root's (a root's ends where
+ * the next root's begins, as ARMv7 LPAE's TTBR0 at 0xC0000000), or the two
+ * canonical halves of a single root (x86). */
+void ptk_test_regions(const struct ptk_format *f, uint64_t base[2], uint64_t size[2]);
+
 /* Invariants of a tree: every table's live count equals its non-zero
  * entries, the tree's table count equals the tables reachable from its
  * roots.  Returns the number of reachable table pages; fails the test on a
