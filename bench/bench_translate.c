@@ -49,7 +49,8 @@ static double translate_ns(const char *fmt)
 	uint64_t page = ptk_level_size(f, f->nlevels - 1u);
 	struct ptk_pgtable *pt;
 	struct ptk_prot p = bench_prot(m, "rwa");
-	uint64_t base = ptk_va_canonical(f, 1ull << (f->va_bits - 1)) & ~((1ull << 30) - 1);
+	uint64_t base = f->nroots > 1 ? f->root_base[f->nroots - 1] :
+			ptk_va_canonical(f, 1ull << (f->va_bits - 1)) & ~((1ull << 30) - 1);
 	uint64_t *vas = malloc(ITERS * sizeof(*vas)), seed = 7, sink = 0;
 	unsigned npages = (unsigned)(((uint64_t)NPAGES << 12) / page);
 	double runs[BENCH_RUNS];
@@ -88,7 +89,7 @@ int main(void)
 
 	static const char *const fmts[] = {
 		"x86_64-4level", "x86_64-5level", "aarch64-4K-48", "aarch64-4K-39",
-		"aarch64-16K-47", "aarch64-64K-42", "aarch64-4K-52",
+		"aarch64-16K-47", "aarch64-64K-42", "aarch64-4K-52", "arm32-lpae",
 	};
 	char name[96];
 

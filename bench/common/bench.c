@@ -57,6 +57,8 @@ struct ptk_machine *bench_machine(const char *fmt, uint64_t ram_bytes)
 	struct ptk_error err = { 0 };
 	struct ptk_machine *m = NULL;
 
+	if (!ptk_format_build(fmt, &f, &err) && ram.size > (1ull << f.default_pa_bits) / 2)
+		ram.size = (1ull << f.default_pa_bits) / 2;	/* 40-bit ARMv7 LPAE */
 	if (ptk_format_build(fmt, &f, &err) || ptk_machine_create(&m, &cfg, &err)) {
 		fprintf(stderr, "bench: machine %s: %s\n", fmt, err.msg);
 		exit(1);
