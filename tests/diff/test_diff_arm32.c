@@ -195,24 +195,6 @@ struct tally {
 	uint64_t checks, faults, deviations, walks_compared, by_kind[PTK_NR_FAULT_KINDS];
 };
 
-static void compare_paths(struct round *rd, const struct ptk_walk_req *req,
-			  const struct ptk_walk_result *fast)
-{
-	struct ptk_walk_req sreq = *req;
-	struct ptk_walk_result slow;
-
-	sreq.slow = true;
-	ptk_translate(rd->m, rd->pt, &sreq, &slow);
-	if (slow.fault.kind != fast->fault.kind || slow.fault.syndrome != fast->fault.syndrome ||
-	    slow.fault.level != fast->fault.level ||
-	    (slow.fault.kind == PTK_FAULT_NONE &&
-	     (slow.pa != fast->pa || slow.acc.perm != fast->acc.perm)))
-		fail_msg("va %#llx: fast path %s/%#llx, full rules %s/%#llx",
-			 (unsigned long long)req->va, ptk_fault_name(fast->fault.kind),
-			 (unsigned long long)fast->fault.syndrome, ptk_fault_name(slow.fault.kind),
-			 (unsigned long long)slow.fault.syndrome);
-}
-
 static void compare_one(struct round *rd, struct ucb *uc, const struct ucb_state *st,
 			uint32_t va, enum ptk_access acc, bool pl0, struct tally *t)
 {
@@ -226,7 +208,7 @@ static void compare_one(struct round *rd, struct ucb *uc, const struct ucb_state
 		return;		/* a translation into the referee's own range */
 	assert_int_equal(rc, 0);
 	mine = ptk_translate(rd->m, rd->pt, &req, &res);
-	compare_paths(rd, &req, &res);
+	ptk_test_check_fast_path(rd->m, rd->pt, &req, &res);
 	if (ur.deviation || ur.unlisted) {
 		t->deviations++;
 		return;

@@ -222,24 +222,6 @@ static uint64_t as_referee_esr(uint64_t esr, enum ptk_access acc, bool el0)
 	return esr;
 }
 
-static void compare_paths(struct round *rd, const struct ptk_walk_req *req,
-			  const struct ptk_walk_result *fast)
-{
-	struct ptk_walk_req sreq = *req;
-	struct ptk_walk_result slow;
-
-	sreq.slow = true;
-	ptk_translate(rd->m, rd->pt, &sreq, &slow);
-	if (slow.fault.kind != fast->fault.kind || slow.fault.syndrome != fast->fault.syndrome ||
-	    slow.fault.level != fast->fault.level ||
-	    (slow.fault.kind == PTK_FAULT_NONE &&
-	     (slow.pa != fast->pa || slow.acc.perm != fast->acc.perm)))
-		fail_msg("va %#llx: fast path %s/%#llx, full rules %s/%#llx",
-			 (unsigned long long)req->va, ptk_fault_name(fast->fault.kind),
-			 (unsigned long long)fast->fault.syndrome, ptk_fault_name(slow.fault.kind),
-			 (unsigned long long)slow.fault.syndrome);
-}
-
 static void compare_one(struct round *rd, struct uca *uc, const struct uca_state *st,
 			uint64_t va, enum ptk_access acc, bool el0, struct tally *t)
 {
@@ -253,7 +235,7 @@ static void compare_one(struct round *rd, struct uca *uc, const struct uca_state
 		return;
 	assert_int_equal(rc, 0);
 	mine = ptk_translate(rd->m, rd->pt, &req, &res);
-	compare_paths(rd, &req, &res);
+	ptk_test_check_fast_path(rd->m, rd->pt, &req, &res);
 	if (ur.deviation || ur.unlisted) {
 		t->deviations++;	/* QEMU departs from the manual here */
 		return;

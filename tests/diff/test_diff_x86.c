@@ -237,27 +237,6 @@ struct tally {
 };
 
 /* The walker's fast path and its full rules must agree on everything. */
-static void compare_paths(struct round *rd, const struct ptk_walk_req *req,
-			  const struct ptk_walk_result *fast)
-{
-	struct ptk_walk_req sreq = *req;
-	struct ptk_walk_result slow;
-
-	sreq.slow = true;
-	ptk_translate(rd->m, rd->pt, &sreq, &slow);
-	if (slow.fault.kind != fast->fault.kind || slow.fault.syndrome != fast->fault.syndrome ||
-	    slow.fault.level != fast->fault.level || slow.nsteps != fast->nsteps ||
-	    (slow.fault.kind == PTK_FAULT_NONE &&
-	     (slow.pa != fast->pa || slow.acc.perm != fast->acc.perm ||
-	      slow.acc.pkey != fast->acc.pkey || slow.acc.memtype != fast->acc.memtype ||
-	      slow.page_size != fast->page_size)))
-		fail_msg("va %#llx: fast path %s/%#llx/pa %#llx, full rules %s/%#llx/pa %#llx",
-			 (unsigned long long)req->va, ptk_fault_name(fast->fault.kind),
-			 (unsigned long long)fast->fault.syndrome, (unsigned long long)fast->pa,
-			 ptk_fault_name(slow.fault.kind), (unsigned long long)slow.fault.syndrome,
-			 (unsigned long long)slow.pa);
-}
-
 static void compare_one(struct round *rd, struct ucx *uc, const struct ucx_state *st,
 			uint64_t va, enum ptk_access acc, bool user, struct tally *t)
 {
@@ -271,7 +250,7 @@ static void compare_one(struct round *rd, struct ucx *uc, const struct ucx_state
 		return;
 	assert_int_equal(rc, 0);
 	mine = ptk_translate(rd->m, rd->pt, &req, &res);
-	compare_paths(rd, &req, &res);
+	ptk_test_check_fast_path(rd->m, rd->pt, &req, &res);
 	/* Damage can point a table outside RAM.  The referee reads such a page
 	 * as zeros; ptkit reports the external abort a bus would raise.  Not a
 	 * rule to compare, but ptkit must say so. */

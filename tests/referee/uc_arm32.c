@@ -43,6 +43,7 @@
  *   [2^32, 2^40)                MMIO, the caller's pages
  */
 #include "uc_arm32.h"
+#include "uc_common.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -334,19 +335,6 @@ struct ucb {
 
 /* ---------------------------------------------------------------- helpers */
 
-static uint64_t ld_le(const uint8_t *p, unsigned size)
-{
-	uint64_t v = 0;
-	for (unsigned i = 0; i < size; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
-static uint64_t bits(uint64_t v, unsigned hi, unsigned lo)
-{
-	return (v >> lo) & ((2ULL << (hi - lo)) - 1);
-}
-
 static bool in_reserved(uint64_t pa)
 {
 	return pa >= UCB_RESERVED_PA && pa < RES_END;
@@ -404,11 +392,6 @@ static unsigned par_fs(bool lpae, uint64_t par)
 }
 
 /* ---------------------------------------------------------------- memory */
-
-static size_t hslot(uint64_t pfn, size_t mask)
-{
-	return (size_t)((pfn * 0x9E3779B97F4A7C15ULL) >> 20) & mask;
-}
 
 static const uint8_t *chunk_of(const struct ucb *x, uint64_t pa)
 {
@@ -775,25 +758,6 @@ static bool on_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
 }
 
 /* ---------------------------------------------------------------- set-up */
-
-typedef void (*generic_fn)(void);
-_Static_assert(sizeof(generic_fn) == sizeof(void *), "function pointers fit in void *");
-static void *fn_ptr(generic_fn f)
-{
-	void *p;
-	memcpy(&p, &f, sizeof p);
-	return p;
-}
-
-static int uerr(uc_err e)
-{
-	switch (e) {
-	case UC_ERR_OK: return 0;
-	case UC_ERR_NOMEM: return -ENOMEM;
-	case UC_ERR_ARG: return -EINVAL;
-	default: return -EIO;
-	}
-}
 
 static int cpreg(uc_engine *uc, bool write, unsigned crn, unsigned crm, unsigned opc1,
 		 unsigned opc2, bool sec, bool is64, uint64_t *v)

@@ -47,6 +47,7 @@
  *                          at +0x6000, executable so that its TBs are cached).
  */
 #include "uc_arm64.h"
+#include "uc_common.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -263,25 +264,6 @@ struct uca {
 
 /* ---------------------------------------------------------------- helpers */
 
-static uint64_t ld_le(const uint8_t *p, unsigned size)
-{
-	uint64_t v = 0;
-	for (unsigned i = 0; i < size; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
-static void st_le(uint8_t *p, unsigned size, uint64_t v)
-{
-	for (unsigned i = 0; i < size; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t bits(uint64_t v, unsigned hi, unsigned lo)
-{
-	return (v >> lo) & ((2ULL << (hi - lo)) - 1);
-}
-
 static bool in_reserved(uint64_t pa)
 {
 	return pa >= UCA_RESERVED_PA && pa < UCA_RESERVED_PA + UCA_RESERVED_PA_SIZE;
@@ -317,11 +299,6 @@ static enum uca_fault_type fsc_type(unsigned fsc)
 }
 
 /* ---------------------------------------------------------------- memory */
-
-static size_t hslot(uint64_t pfn, size_t mask)
-{
-	return (size_t)((pfn * 0x9E3779B97F4A7C15ULL) >> 20) & mask;
-}
 
 static const uint8_t *chunk_of(const struct uca *x, uint64_t pa)
 {
@@ -608,25 +585,6 @@ static bool on_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
 }
 
 /* ---------------------------------------------------------------- set-up */
-
-typedef void (*generic_fn)(void);
-_Static_assert(sizeof(generic_fn) == sizeof(void *), "function pointers fit in void *");
-static void *fn_ptr(generic_fn f)
-{
-	void *p;
-	memcpy(&p, &f, sizeof p);
-	return p;
-}
-
-static int uerr(uc_err e)
-{
-	switch (e) {
-	case UC_ERR_OK: return 0;
-	case UC_ERR_NOMEM: return -ENOMEM;
-	case UC_ERR_ARG: return -EINVAL;
-	default: return -EIO;
-	}
-}
 
 static int wreg(uc_engine *uc, int id, uint64_t v)
 {

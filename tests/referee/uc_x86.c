@@ -52,6 +52,7 @@
  * caller's tables are never modified and no slot has to be kept free.
  */
 #include "uc_x86.h"
+#include "uc_common.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -196,20 +197,6 @@ static uint64_t area_va(bool la57, unsigned slot)
 		    : sext((uint64_t)slot << 39, 47) + STUB_OFF;
 }
 
-static uint64_t ld_le(const uint8_t *p, unsigned size)
-{
-	uint64_t v = 0;
-	for (unsigned i = 0; i < size; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
-static void st_le(uint8_t *p, unsigned size, uint64_t v)
-{
-	for (unsigned i = 0; i < size; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 static uint64_t extract(uint64_t qword, unsigned byte_off, unsigned size)
 {
 	uint64_t v = qword >> (8 * byte_off);
@@ -222,11 +209,6 @@ static bool in_reserved(uint64_t pa)
 }
 
 /* ---------------------------------------------------------------- memory */
-
-static size_t hslot(uint64_t pfn, size_t mask)
-{
-	return (size_t)((pfn * 0x9E3779B97F4A7C15ULL) >> 20) & mask;
-}
 
 static uint8_t *page_of(const struct ucx *x, uint64_t pa)
 {
@@ -490,27 +472,6 @@ static bool on_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
 }
 
 /* ---------------------------------------------------------------- set-up */
-
-/* uc_hook_add() takes callbacks as void *; convert without a (non-ISO)
- * function-to-object pointer cast. */
-typedef void (*generic_fn)(void);
-_Static_assert(sizeof(generic_fn) == sizeof(void *), "function pointers fit in void *");
-static void *fn_ptr(generic_fn f)
-{
-	void *p;
-	memcpy(&p, &f, sizeof p);
-	return p;
-}
-
-static int uerr(uc_err e)
-{
-	switch (e) {
-	case UC_ERR_OK: return 0;
-	case UC_ERR_NOMEM: return -ENOMEM;
-	case UC_ERR_ARG: return -EINVAL;
-	default: return -EIO;
-	}
-}
 
 static int wmsr(uc_engine *uc, uint32_t id, uint64_t v)
 {

@@ -111,3 +111,24 @@ uint64_t ptk_test_check_tree(const struct ptk_pgtable *pt)
 	assert_int_equal(tables, ptk_pgtable_nr_tables(pt));
 	return tables;
 }
+
+void ptk_test_check_fast_path(struct ptk_machine *m, const struct ptk_pgtable *pt,
+			      const struct ptk_walk_req *req, const struct ptk_walk_result *fast)
+{
+	struct ptk_walk_req sreq = *req;
+	struct ptk_walk_result slow;
+
+	sreq.slow = true;
+	ptk_translate(m, pt, &sreq, &slow);
+	if (slow.fault.kind != fast->fault.kind || slow.fault.syndrome != fast->fault.syndrome ||
+	    slow.fault.level != fast->fault.level || slow.nsteps != fast->nsteps ||
+	    (slow.fault.kind == PTK_FAULT_NONE &&
+	     (slow.pa != fast->pa || slow.acc.perm != fast->acc.perm ||
+	      slow.acc.pkey != fast->acc.pkey || slow.acc.memtype != fast->acc.memtype ||
+	      slow.page_size != fast->page_size)))
+		fail_msg("va %#llx: fast path %s/%#llx/pa %#llx, full rules %s/%#llx/pa %#llx",
+			 (unsigned long long)req->va, ptk_fault_name(fast->fault.kind),
+			 (unsigned long long)fast->fault.syndrome, (unsigned long long)fast->pa,
+			 ptk_fault_name(slow.fault.kind), (unsigned long long)slow.fault.syndrome,
+			 (unsigned long long)slow.pa);
+}

@@ -41,11 +41,14 @@ uint64_t ptk_test_seed(const char *test, uint64_t fixed_default);
 /* A count scaled by PTK_SCALE (default 1), for longer local runs. */
 uint64_t ptk_test_scale(uint64_t n);
 
-/* An x86-64 machine with the given RAM ranges; asserts on failure. */
+/* A machine of the given format with the given RAM ranges; asserts on failure. */
 struct ptk_machine *ptk_test_machine(const char *format, const struct ptk_phys_range *ram,
 				     size_t nr_ram, unsigned pa_bits);
 
-
+/* Ask the full rules the question the fast path answered (req must not
+ * update A/D bits) and fail the test unless every field agrees. */
+void ptk_test_check_fast_path(struct ptk_machine *m, const struct ptk_pgtable *pt,
+			      const struct ptk_walk_req *req, const struct ptk_walk_result *fast);
 
 /* The two VA regions a format's trees map: each root's (a root's ends where
  * the next root's begins, as ARMv7 LPAE's TTBR0 at 0xC0000000), or the two
