@@ -298,6 +298,11 @@ struct ptk_format {
 	uint8_t root_level[PTK_MAX_ROOTS];
 	uint64_t root_base[PTK_MAX_ROOTS];
 	uint64_t ptdump_mask;		/* bits that must match for ptdump to merge runs */
+	/* Bits of a leaf the hardware ignores and mk_leaf does not own:
+	 * software's own (Linux's _PAGE_SOFTW*, PTE_SPECIAL...).  Splitting a
+	 * leaf and changing its protection carry them over, as split_huge_pmd
+	 * and pte_modify keep everything outside the protection bits. */
+	uint64_t leaf_sw_keep;
 	uint8_t ptdump_flags;		/* PTK_PTDUMP_* */
 	struct ptk_level_geom level[PTK_MAX_LEVELS];
 	int8_t hwlevel_of[PTK_NR_PGLEVELS];	/* -1: folded */

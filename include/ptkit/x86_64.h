@@ -23,6 +23,9 @@
 #define PTK_X86_PAGE_PKEY_SHIFT 59		/* bits 62:59, leaf only */
 #define PTK_X86_PAGE_PKEY_MASK (0xfull << PTK_X86_PAGE_PKEY_SHIFT)
 #define PTK_X86_PAGE_NX        (1ull << 63)	/* XD, needs EFER.NXE */
+/* Ignored by the processor in every entry (SDM Tables 4-15..4-20): Linux
+ * keeps _PAGE_SOFTW1..4 and friends here. */
+#define PTK_X86_PAGE_SW_MASK   ((0x7ull << 9) | (0x7full << 52))
 
 /* Address field of an entry: bits 51:12 (the architectural maximum). */
 #define PTK_X86_ADDR_MASK      0x000ffffffffff000ull

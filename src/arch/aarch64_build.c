@@ -187,6 +187,8 @@ static void a64_fill(const struct a64_config *c, struct ptk_format *f)
 		/* TTBR0 from 0 up, TTBR1 from the top of the space down. */
 		.root_base = { 0, ~0ull << c->va_bits },
 		.ptdump_mask = A64_PTDUMP_MASK,
+		/* bit 55 is Linux's PTE_DIRTY, which mk_leaf writes */
+		.leaf_sw_keep = PTK_A64_SW_MASK & ~PTK_A64_SW_DIRTY,
 		.ptdump_flags = PTK_PTDUMP_LEVEL_IN_PROT | PTK_PTDUMP_NO_EFFECTIVE |
 				PTK_PTDUMP_MARKER_TWICE,
 		.memtype_names = a64_memtypes,

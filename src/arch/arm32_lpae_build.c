@@ -82,6 +82,8 @@ static void lpae_fill(struct ptk_format *f, bool split_2g)
 		.root_level = { 0, split_2g ? 0 : 1 },
 		.root_base = { 0, split_2g ? 0 : 0xc0000000u },
 		.ptdump_mask = LPAE_PTDUMP_MASK,
+		/* DIRTY and RDONLY are written by mk_leaf */
+		.leaf_sw_keep = PTK_ARM32_LPAE_SW_SPECIAL | PTK_ARM32_LPAE_SW_NONE,
 		.ptdump_flags = PTK_PTDUMP_LEVEL_IN_PROT | PTK_PTDUMP_NO_EFFECTIVE |
 				PTK_PTDUMP_SKIP_EMPTY | PTK_PTDUMP_ADDR32,
 		.level = {

@@ -499,6 +499,7 @@ static const struct ptk_va_range x86_dump_l5[] = {
 	.arch = "x86_64", .entry_shift = 3, .table_shift = 12,              \
 	.max_pa_bits = 52, .min_pa_bits = 36, .default_pa_bits = 46,        \
 	.nroots = 1, .ptdump_mask = PTK_X86_FLAGS_MASK,                     \
+	.leaf_sw_keep = PTK_X86_PAGE_SW_MASK,                               \
 	.memtype_names = x86_memtypes, .nr_memtypes = 8, .nr_pkeys = 16,    \
 	.syndrome_name = "error code",                                     \
 	.ops = &x86_ops

@@ -212,6 +212,7 @@ static void unfold_group(struct range_ctx *c, unsigned lvl, struct table_view *t
 		if (d.type == PTK_DESC_LEAF && (d.prot.flags & PTK_PROT_CONT)) {
 			d.prot.flags &= ~PTK_PROT_CONT;
 			f->ops->mk_leaf(f, lvl, d.addr, &d.prot, &e);
+			e |= saved[i] & f->leaf_sw_keep;
 		}
 		table_put(f, tv->bytes, first + i, e);
 	}
@@ -265,9 +266,10 @@ static void link_table(struct range_ctx *c, struct table_view *tv, unsigned lvl,
 	table_put(c->f, tv->bytes, idx, c->f->ops->mk_table(c->f, lvl, child));
 }
 
-/* Fill a new table with the leaves that together map what one leaf did. */
+/* Fill a new table with the leaves that together map what one leaf did
+ * (raw: that leaf, whose software bits every new leaf inherits). */
 static void fill_split(struct range_ctx *c, uint64_t table, unsigned lvl,
-		       const struct ptk_desc *leaf)
+		       const struct ptk_desc *leaf, uint64_t raw_leaf)
 {
 	const struct ptk_format *f = c->f;
 	uint8_t *t = table_for_write(c->pt, table);
@@ -278,7 +280,7 @@ static void fill_split(struct range_ctx *c, uint64_t table, unsigned lvl,
 
 		f->ops->mk_leaf(f, lvl, leaf->addr + ((uint64_t)i << f->level[lvl].shift),
 				&leaf->prot, &raw);
-		table_put(f, t, i, raw);
+		table_put(f, t, i, raw | (raw_leaf & f->leaf_sw_keep));
 	}
 	*ptcount_find(&c->pt->counts, table) = n;
 }
@@ -307,7 +309,8 @@ static int descend_planned(struct range_ctx *c, unsigned lvl, const struct ptk_d
 
 /* Act on one entry.  Returns the change in the table's live entries. */
 static int act_entry(struct range_ctx *c, unsigned lvl, struct table_view *tv, unsigned idx,
-		     enum range_action a, const struct ptk_desc *d, uint64_t va, uint64_t last)
+		     enum range_action a, uint64_t old, const struct ptk_desc *d, uint64_t va,
+		     uint64_t last)
 {
 	const struct ptk_format *f = c->f;
 	uint64_t raw = 0, child;
@@ -328,7 +331,7 @@ static int act_entry(struct range_ctx *c, unsigned lvl, struct table_view *tv, u
 		/* Break-before-make (Arm ARM D8.14.1): invalidate, flush, relink. */
 		if (!take_table(c, &child))
 			return 0;
-		fill_split(c, child, lvl + 1, d);
+		fill_split(c, child, lvl + 1, d, old);
 		table_put(f, tv->bytes, idx, 0);
 		pgtable_flush(c->pt, va & ~(ptk_level_size(f, lvl) - 1), ptk_level_size(f, lvl));
 		link_table(c, tv, lvl, idx, child);
@@ -342,7 +345,7 @@ static int act_entry(struct range_ctx *c, unsigned lvl, struct table_view *tv, u
 		p = c->prot;
 		p.flags |= d->prot.flags & (PTK_PROT_ACCESSED | PTK_PROT_DIRTY | PTK_PROT_CONT);
 		f->ops->mk_leaf(f, lvl, d->addr, &p, &raw);
-		table_put(f, tv->bytes, idx, raw);
+		table_put(f, tv->bytes, idx, raw | (old & f->leaf_sw_keep));
 		pgtable_flush(c->pt, va, last - va + 1);
 		return 0;
 	default:
@@ -420,7 +423,7 @@ static int range_table(struct range_ctx *c, unsigned lvl, struct table_view *tv,
 			descend(c, lvl + 1, d.addr, va, sub_last);
 			delta += reap_if_empty(c, lvl, tv, idx, d.addr, va);
 		} else {
-			delta += act_entry(c, lvl, tv, idx, a, &d, va, sub_last);
+			delta += act_entry(c, lvl, tv, idx, a, raw, &d, va, sub_last);
 		}
 		if (sub_last == last)
 			break;

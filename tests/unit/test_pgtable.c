@@ -236,6 +236,33 @@ static void protect_splits_and_keeps_ad(void **state)
 	assert_int_equal(xlate(fx, 0x400000, PTK_ACC_WRITE, true, &res), 0);
 }
 
+/* Bits the processor ignores are software's (Linux's _PAGE_SOFTW*): a split
+ * and a protection change keep them, as split_huge_pmd() and pte_modify()
+ * do. */
+static void split_and_protect_keep_software_bits(void **state)
+{
+	struct fixture *fx = *state;
+	struct ptk_prot rw = prot(fx, "rw"), ro = prot(fx, "r");
+	const uint64_t sw = PTK_X86_PAGE_SW_MASK;
+	struct ptk_walk_result res;
+	struct ptk_walk_step leaf;
+	uint64_t tagged;
+
+	assert_int_equal(ptk_map_range(fx->pt, 0x400000, 0x400000, 2 * MiB, &rw, 0), 0);
+	assert_int_equal(xlate(fx, 0x400000, PTK_ACC_READ, false, &res), 0);
+	leaf = res.step[res.nsteps - 1];
+	tagged = leaf.entry | sw;
+	assert_int_equal(ptk_phys_write(ptk_machine_phys(fx->m), leaf.entry_pa, &tagged, 8), 0);
+	assert_int_equal(ptk_protect_range(fx->pt, 0x401000, 4 * KiB, &ro), 0);
+	for (uint64_t va = 0x400000; va < 0x600000; va += 4 * KiB) {
+		assert_int_equal(xlate(fx, va, PTK_ACC_READ, false, &res), 0);
+		assert_int_equal(res.page_size, 4 * KiB);
+		assert_int_equal(res.step[res.nsteps - 1].entry & sw, sw);
+	}
+	assert_int_equal(xlate(fx, 0x401000, PTK_ACC_WRITE, false, &res), -EFAULT);
+	assert_int_equal(xlate(fx, 0x402000, PTK_ACC_WRITE, false, &res), 0);
+}
+
 struct flush_probe {
 	struct fixture *fx;
 	unsigned calls, saw_invalid;
@@ -404,6 +431,7 @@ int main(void)
 		BOTH(bad_ranges_change_nothing),
 		BOTH(unmap_splits_only_where_cut),
 		BOTH(protect_splits_and_keeps_ad),
+		BOTH(split_and_protect_keep_software_bits),
 		BOTH(split_is_break_before_make),
 		BOTH(decide_per_entry),
 		BOTH(translate_sets_accessed_and_dirty),
