@@ -6,6 +6,8 @@
 #include <ptkit/error.h>
 #include <ptkit/arch.h>
 #include <ptkit/phys.h>
+#include <ptkit/memmap.h>
+#include <ptkit/memblock.h>
 #include <ptkit/machine.h>
 #include <ptkit/pgtable.h>
 #include <ptkit/mmu.h>

@@ -54,7 +54,7 @@ static void region_of(const struct ptk_format *f, unsigned r, uint64_t *base, ui
 
 	*base = f->root_base[r];
 	*size = ptk_level_size(f, rl) << f->level[rl].bits;
-	if (r + 1 < f->nroots && f->root_base[r + 1] > *base &&
+	if (r + 1 < f->nroots && r + 1 < PTK_MAX_ROOTS && f->root_base[r + 1] > *base &&
 	    f->root_base[r + 1] - *base < *size)
 		*size = f->root_base[r + 1] - *base;
 }
