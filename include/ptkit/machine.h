@@ -22,6 +22,12 @@ struct ptk_machine_config {
 	const struct ptk_format *fmt;	/* copied: a built format may be on the stack */
 	const struct ptk_phys_range *ram;
 	size_t nr_ram;
+	/* Reserved ranges (firmware, e820 holes, reserve=): inside RAM they
+	 * are memory the frame allocator must not hand out, as
+	 * memblock_reserve() makes it; outside RAM they only describe the
+	 * layout.  Any order; they may not overlap each other. */
+	const struct ptk_phys_range *reserved;
+	size_t nr_reserved;
 	unsigned pa_bits;	/* 0: the format's default */
 };
 
@@ -57,6 +63,9 @@ uint64_t ptk_frames_in_use(const struct ptk_machine *m);
  * be in use.  Images carry it so that a loaded machine allocates only below.
  * -EOPNOTSUPP when another allocator is installed. */
 int ptk_machine_frames_mark(const struct ptk_machine *m, uint64_t *mark);
+/* The reserved ranges of the configuration, sorted by base. */
+size_t ptk_machine_nr_reserved(const struct ptk_machine *m);
+struct ptk_phys_range ptk_machine_reserved_at(const struct ptk_machine *m, size_t i);
 int ptk_machine_set_frames_mark(struct ptk_machine *m, uint64_t mark);
 
 /* Failure injection: make the n-th allocation from now fail (1 = the next

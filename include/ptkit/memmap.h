@@ -4,9 +4,9 @@
  * RAM, which are reserved) read from the forms people already have at hand.
  *
  *   ptk_memmap_parse_ranges  "ram=" / "reserve=" values: comma-separated
- *                            items, each SIZE@BASE (Linux memmap=nn@ss) or
- *                            BASE-END with END inclusive (as /proc/iomem
- *                            prints).  Numbers are hex (0x...) or decimal,
+ *                            items, each BASE+SIZE (ptkit's machine line),
+ *                            SIZE@BASE (Linux memmap=nn@ss) or BASE-END
+ *                            with END inclusive (as /proc/iomem prints).  Numbers are hex (0x...) or decimal,
  *                            with an optional K/M/G/T/P/E suffix (binary,
  *                            as the kernel's memparse(); unlike memparse, a
  *                            leading 0 does not mean octal).  RAM items must

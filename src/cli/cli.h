@@ -166,6 +166,15 @@ int parse_u64(const char *s, uint64_t *v, const char **why);
 /* "4K" style, for messages: exact binary units or hex. */
 void fmt_size(uint64_t v, char *buf, size_t len);
 
+/* --- the machine line's memory map (machine_memmap.c) --------------------- */
+
+bool cli_is_memmap_key(const char *key);
+/* ram=, reserve=, e820=FILE, preset=NAME [mem=SIZE] into map (empty). */
+int cli_machine_memmap(struct cli *c, const struct cli_args *a, unsigned pa_bits,
+		       struct ptk_memmap *map);
+/* The reserved list into out (CLI_MAX_RAM entries); returns the count. */
+size_t cli_memmap_reserved(const struct ptk_memmap *map, struct ptk_phys_range *out);
+
 /* --- architecture tables (arch_regs.c): the one place keyed by fmt->arch -- */
 
 struct cli_bitname {

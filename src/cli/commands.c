@@ -36,11 +36,13 @@ static const char *const K_WIDTH[] = { "width", NULL };
 
 static const struct cli_cmd commands[] = {
 	{ "machine", cmd_machine, P_ARCH, 1, 2, NULL, CLI_F_ANY_KEYS | CLI_F_JSON,
-	  "machine ARCH [VARIANT] [FORMAT-KEYS] ram=BASE+SIZE[,...] [pa_bits=N] [REG=VALUE...]",
+	  "machine ARCH [VARIANT] [FORMAT-KEYS] MEMORY [pa_bits=N] [REG=VALUE...]",
 	  "create the machine (replaces the current one)",
 	  "ARCH is an architecture or a format name; REG a control register, whose\n"
 	  "VALUE is a number or +BIT/-BIT edits of the default (cr4=-SMAP,-SMEP).\n"
-	  "The defaults are the control state Linux sets up.\n"
+	  "The defaults are the control state Linux sets up.  MEMORY is any of\n"
+	  "ram=ITEM[,...] reserve=ITEM[,...] e820=FILE preset=NAME [mem=SIZE],\n"
+	  "ITEM being BASE+SIZE, SIZE@BASE or BASE-END (inclusive).\n"
 	  "Example: machine x86_64 paging=4 ram=0+4G,0x100000000+60G" },
 	{ "cpu", cmd_cpu, P_NONE, 0, 0, NULL, CLI_F_ANY_KEYS | CLI_F_JSON | MACH,
 	  "cpu [REG=VALUE...]", "show or change the control registers",
@@ -206,36 +208,6 @@ static int pick_format(struct cli *c, const struct cli_args *a, struct ptk_forma
 	return cli_error(c, "unknown architecture or format '%s' (known: %s)", name, known);
 }
 
-/* ram=BASE+SIZE[,BASE+SIZE...] */
-static int parse_ram(struct cli *c, const char *s, struct ptk_phys_range *ram, size_t *n)
-{
-	char buf[128];
-
-	for (*n = 0; ; (*n)++) {
-		size_t len = strcspn(s, ",");
-		char *plus;
-
-		if (*n == CLI_MAX_RAM)
-			return cli_error(c, "ram=: more than %u ranges", CLI_MAX_RAM);
-		if (len == 0 || len >= sizeof(buf))
-			return cli_error(c, "ram=: range %zu is %s", *n + 1, len ? "too long" : "empty");
-		memcpy(buf, s, len);
-		buf[len] = '\0';
-		plus = strchr(buf, '+');
-		if (!plus)
-			return cli_error(c, "ram=: range '%s' is not BASE+SIZE", buf);
-		*plus = '\0';
-		if (cli_num_str(c, "ram=: BASE", buf, &ram[*n].base) ||
-		    cli_num_str(c, "ram=: SIZE", plus + 1, &ram[*n].size))
-			return -1;
-		if (!s[len])
-			break;
-		s += len + 1;
-	}
-	(*n)++;
-	return 0;
-}
-
 /* The fuzzer caps RAM: the library's RAM directory grows with RAM size. */
 static int check_ram_limit(struct cli *c, const struct ptk_phys_range *ram, size_t n)
 {
@@ -256,8 +228,43 @@ static int check_ram_limit(struct cli *c, const struct ptk_phys_range *ram, size
 
 static bool is_machine_key(const struct ptk_format *f, const char *key)
 {
-	return !strcmp(key, "ram") || !strcmp(key, "pa_bits") ||
+	return cli_is_memmap_key(key) || !strcmp(key, "pa_bits") ||
 	       cli_arch_is_format_key(cli_arch_find(f->arch), key);
+}
+
+/* pa_bits=: the format's default if absent. */
+static int machine_pa_bits(struct cli *c, const struct cli_args *a, const struct ptk_format *f,
+			   unsigned *bits)
+{
+	const char *pb = cli_key(a, "pa_bits");
+	uint64_t v = 0;
+
+	*bits = f->default_pa_bits;
+	if (!pb)
+		return 0;
+	if (cli_num_str(c, "pa_bits", pb, &v))
+		return -1;
+	if (v == 0 || v > 64)
+		return cli_error(c, "pa_bits=%s: must be 1..64", pb);
+	*bits = (unsigned)v;
+	return 0;
+}
+
+/* Registers after the machine exists, so their defaults are the format's. */
+static int apply_machine_regs(struct cli *c, const struct cli_args *a,
+			      const struct ptk_format *f, struct ptk_machine *m)
+{
+	struct cli_kv regs[CLI_MAX_KEYS];
+	struct ptk_cpu cpu = *ptk_machine_cpu(m);
+	unsigned nregs = 0;
+
+	for (unsigned i = 0; i < a->nany; i++)
+		if (!is_machine_key(f, a->any[i].key))
+			regs[nregs++] = a->any[i];
+	if (cli_apply_regs(c, f, regs, nregs, &cpu))
+		return -1;
+	*ptk_machine_cpu(m) = cpu;
+	return 0;
 }
 
 /* Create the machine on the side; the old one stays until this succeeds. */
@@ -265,37 +272,33 @@ static int build_machine(struct cli *c, const struct cli_args *a, const struct p
 			 struct ptk_machine **out)
 {
 	struct ptk_machine_config cfg = { .fmt = f };
-	struct ptk_phys_range ram[CLI_MAX_RAM];
-	const char *rs = cli_key(a, "ram"), *pb = cli_key(a, "pa_bits");
-	struct cli_kv regs[CLI_MAX_KEYS];
+	struct ptk_phys_range ram[CLI_MAX_RAM], reserved[CLI_MAX_RAM];
 	struct ptk_error err = { 0 };
-	unsigned nregs = 0;
-	struct ptk_cpu cpu;
-	uint64_t v = 0;
-	int rc;
+	struct ptk_memmap map;
+	unsigned bits;
+	int rc = -1;
 
-	if (!rs)
-		return cli_error(c, "missing ram=BASE+SIZE[,BASE+SIZE...]");
-	if (parse_ram(c, rs, ram, &cfg.nr_ram) || check_ram_limit(c, ram, cfg.nr_ram) ||
-	    (pb && cli_num_str(c, "pa_bits", pb, &v)))
-		return -1;
-	if (pb && (v == 0 || v > 64))
-		return cli_error(c, "pa_bits=%s: must be 1..64", pb);
+	ptk_memmap_init(&map);
+	if (machine_pa_bits(c, a, f, &bits) || cli_machine_memmap(c, a, bits, &map))
+		goto out;
 	cfg.ram = ram;
-	cfg.pa_bits = (unsigned)v;
-	for (unsigned i = 0; i < a->nany; i++)
-		if (!is_machine_key(f, a->any[i].key))
-			regs[nregs++] = a->any[i];
+	cfg.nr_ram = ptk_memmap_ram_ranges(&map, ram, CLI_MAX_RAM);
+	cfg.reserved = reserved;
+	cfg.nr_reserved = cli_memmap_reserved(&map, reserved);
+	cfg.pa_bits = cli_key(a, "pa_bits") ? bits : 0;
+	if (check_ram_limit(c, ram, cfg.nr_ram))
+		goto out;
 	rc = ptk_machine_create(out, &cfg, &err);
-	if (rc)
-		return cli_error(c, "%s", ptk_strerror(&err, rc));
-	cpu = *ptk_machine_cpu(*out);
-	if (cli_apply_regs(c, f, regs, nregs, &cpu)) {
-		ptk_machine_destroy(*out);
-		return -1;
+	if (rc) {
+		rc = cli_error(c, "%s", ptk_strerror(&err, rc));
+		goto out;
 	}
-	*ptk_machine_cpu(*out) = cpu;
-	return 0;
+	rc = apply_machine_regs(c, a, f, *out);
+	if (rc)
+		ptk_machine_destroy(*out);
+out:
+	ptk_memmap_free(&map);
+	return rc;
 }
 
 int cmd_machine(struct cli *c, const struct cli_args *a)

@@ -26,9 +26,12 @@ void cli_print_machine_line(struct cli *c)
 	fmt_size(ptk_phys_ram_bytes(ph), sz, sizeof(sz));
 	fprintf(c->out, "machine %s: %u levels (", f->name, f->nlevels);
 	print_levels(c->out, f);
-	fprintf(c->out, "), %u-bit VA, %u-bit PA, RAM %s in %zu range%s\n", f->va_bits,
+	fprintf(c->out, "), %u-bit VA, %u-bit PA, RAM %s in %zu range%s", f->va_bits,
 		ptk_phys_pa_bits(ph), sz, ptk_phys_nr_ranges(ph),
 		ptk_phys_nr_ranges(ph) == 1 ? "" : "s");
+	if (ptk_machine_nr_reserved(c->m))
+		fprintf(c->out, ", %zu reserved", ptk_machine_nr_reserved(c->m));
+	fputc('\n', c->out);
 }
 
 void cli_print_table_line(struct cli *c, const struct ptk_pgtable *pt)
@@ -95,6 +98,14 @@ void cli_json_cpu(struct json *j, struct ptk_machine *m)
 
 /* --- JSON -------------------------------------------------------------------------- */
 
+static void json_range(struct json *j, struct ptk_phys_range r)
+{
+	json_obj_begin(j, NULL);
+	json_hex(j, "base", r.base);
+	json_hex(j, "size", r.size);
+	json_obj_end(j);
+}
+
 static void json_machine_body(struct json *j, struct ptk_machine *m)
 {
 	const struct ptk_format *f = ptk_machine_format(m);
@@ -106,14 +117,12 @@ static void json_machine_body(struct json *j, struct ptk_machine *m)
 	json_u64(j, "va_bits", f->va_bits);
 	json_u64(j, "pa_bits", ptk_phys_pa_bits(ph));
 	json_arr_begin(j, "ram");
-	for (size_t i = 0; i < ptk_phys_nr_ranges(ph); i++) {
-		struct ptk_phys_range r = ptk_phys_range_at(ph, i);
-
-		json_obj_begin(j, NULL);
-		json_hex(j, "base", r.base);
-		json_hex(j, "size", r.size);
-		json_obj_end(j);
-	}
+	for (size_t i = 0; i < ptk_phys_nr_ranges(ph); i++)
+		json_range(j, ptk_phys_range_at(ph, i));
+	json_arr_end(j);
+	json_arr_begin(j, "reserved");
+	for (size_t i = 0; i < ptk_machine_nr_reserved(m); i++)
+		json_range(j, ptk_machine_reserved_at(m, i));
 	json_arr_end(j);
 	cli_json_cpu(j, m);
 }
@@ -170,6 +179,13 @@ static void info_ram(struct cli *c)
 	fmt_size(ptk_phys_ram_bytes(ph), sz, sizeof(sz));
 	fmt_size(ptk_phys_backed_bytes(ph), backed, sizeof(backed));
 	fprintf(c->out, "%-8s %s total, %s backed by host memory\n", "", sz, backed);
+	for (size_t i = 0; i < ptk_machine_nr_reserved(c->m); i++) {
+		struct ptk_phys_range r = ptk_machine_reserved_at(c->m, i);
+
+		fmt_size(r.size, sz, sizeof(sz));
+		fprintf(c->out, "%-8s 0x%012llx-0x%012llx  %s\n", i ? "" : "reserved",
+			ull(r.base), ull(r.base + r.size - 1), sz);
+	}
 }
 
 int cmd_info(struct cli *c, const struct cli_args *a)

@@ -5,12 +5,28 @@
 #include <ptkit/machine.h>
 #include "phys/frame_bump.h"
 
-void frame_bump_init(struct frame_bump *b, const struct ptk_phys *phys)
+void frame_bump_init(struct frame_bump *b, const struct ptk_phys *phys,
+		     const struct ptk_phys_range *reserved, size_t nr_reserved)
 {
 	size_t n = ptk_phys_nr_ranges(phys);
 	struct ptk_phys_range r = ptk_phys_range_at(phys, n - 1);
 
-	*b = (struct frame_bump){ .phys = phys, .range = n - 1, .top = r.base + r.size };
+	*b = (struct frame_bump){ .phys = phys, .reserved = reserved,
+				  .nr_reserved = nr_reserved, .range = n - 1,
+				  .top = r.base + r.size };
+}
+
+/* The highest reserved range that [pa, pa + bytes) touches, or NULL. */
+static const struct ptk_phys_range *reserved_hit(const struct frame_bump *b, uint64_t pa,
+						 uint64_t bytes)
+{
+	for (size_t i = b->nr_reserved; i-- > 0;) {
+		const struct ptk_phys_range *r = &b->reserved[i];
+
+		if (r->base < pa + bytes && pa < r->base + r->size)
+			return r;
+	}
+	return NULL;
 }
 
 void frame_bump_release(struct frame_bump *b)
@@ -49,8 +65,16 @@ static int bump_carve(struct frame_bump *b, unsigned order, uint64_t *pa)
 	for (;;) {
 		struct ptk_phys_range r = ptk_phys_range_at(b->phys, b->range);
 		uint64_t cand = (b->top - bytes) & ~(bytes - 1);
+		const struct ptk_phys_range *hit;
 
 		if (b->top >= r.base + bytes && cand >= r.base) {
+			/* Step below a reservation, as memblock's top-down
+			 * search steps from one free range to the next. */
+			hit = reserved_hit(b, cand, bytes);
+			if (hit) {
+				b->top = hit->base;
+				continue;
+			}
 			*pa = cand;
 			b->top = cand;
 			return 0;

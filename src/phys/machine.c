@@ -1,8 +1,52 @@
 // SPDX-License-Identifier: MIT
 /* The machine context: memory, allocator, format, control state, errors. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "phys/machine_priv.h"
+
+static int cmp_range_base(const void *a, const void *b)
+{
+	const struct ptk_phys_range *x = a, *y = b;
+
+	return x->base < y->base ? -1 : x->base > y->base;
+}
+
+/* Copy the reserved ranges, sorted; each must be non-empty, below the
+ * physical width and apart from the others. */
+static int copy_reserved(struct ptk_machine *m, const struct ptk_machine_config *cfg,
+			 unsigned pa_bits, struct ptk_error *err)
+{
+	uint64_t limit = 1ull << pa_bits;
+	struct ptk_phys_range *r;
+
+	if (!cfg->nr_reserved)
+		return 0;
+	r = malloc(cfg->nr_reserved * sizeof(*r));
+	if (!r)
+		return ptk_err(err, -ENOMEM, "out of host memory");
+	memcpy(r, cfg->reserved, cfg->nr_reserved * sizeof(*r));
+	qsort(r, cfg->nr_reserved, sizeof(*r), cmp_range_base);
+	for (size_t i = 0; i < cfg->nr_reserved; i++) {
+		int rc = 0;
+
+		if (!r[i].size || r[i].base >= limit || r[i].size > limit - r[i].base)
+			rc = ptk_err(err, -ERANGE, "reserved range %#llx+%#llx is empty or beyond "
+				     "the %u-bit physical space", (unsigned long long)r[i].base,
+				     (unsigned long long)r[i].size, pa_bits);
+		else if (i && r[i].base < r[i - 1].base + r[i - 1].size)
+			rc = ptk_err(err, -EINVAL, "reserved ranges at %#llx and %#llx overlap",
+				     (unsigned long long)r[i - 1].base,
+				     (unsigned long long)r[i].base);
+		if (rc) {
+			free(r);
+			return rc;
+		}
+	}
+	m->reserved = r;
+	m->nr_reserved = cfg->nr_reserved;
+	return 0;
+}
 
 int ptk_machine_create(struct ptk_machine **out, const struct ptk_machine_config *cfg,
 		       struct ptk_error *err)
@@ -19,6 +63,8 @@ int ptk_machine_create(struct ptk_machine **out, const struct ptk_machine_config
 	if (!m)
 		return ptk_err(err, -ENOMEM, "out of host memory");
 	rc = ptk_phys_create(&m->phys, pa_bits, cfg->ram, cfg->nr_ram, err);
+	if (!rc && (rc = copy_reserved(m, cfg, pa_bits, err)))
+		ptk_phys_destroy(m->phys);
 	if (rc) {
 		free(m);
 		return rc;
@@ -29,7 +75,7 @@ int ptk_machine_create(struct ptk_machine **out, const struct ptk_machine_config
 	m->cpu.pa_bits = pa_bits;
 	m->fast_walk = f->ops->walk_plan && f->entry_shift == 3;
 	m->walk_chunk = ~0ull;
-	frame_bump_init(&m->bump, m->phys);
+	frame_bump_init(&m->bump, m->phys, m->reserved, m->nr_reserved);
 	m->frame_ops = &frame_bump_ops;
 	m->frame_ctx = &m->bump;
 	*out = m;
@@ -44,12 +90,19 @@ void ptk_machine_destroy(struct ptk_machine *m)
 		m->release_pgtables(m);
 	frame_bump_release(&m->bump);
 	ptk_phys_destroy(m->phys);
+	free(m->reserved);
 	free(m);
 }
 
 const struct ptk_format *ptk_machine_format(const struct ptk_machine *m) { return m->fmt; }
 struct ptk_phys *ptk_machine_phys(struct ptk_machine *m) { return m->phys; }
 const struct ptk_phys *ptk_machine_phys_const(const struct ptk_machine *m) { return m->phys; }
+size_t ptk_machine_nr_reserved(const struct ptk_machine *m) { return m->nr_reserved; }
+
+struct ptk_phys_range ptk_machine_reserved_at(const struct ptk_machine *m, size_t i)
+{
+	return i < m->nr_reserved ? m->reserved[i] : (struct ptk_phys_range){ 0, 0 };
+}
 /* The caller may change registers through the pointer: the walker's plan
  * is remade at the next translation. */
 struct ptk_cpu *ptk_machine_cpu(struct ptk_machine *m)

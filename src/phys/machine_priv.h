@@ -25,6 +25,8 @@ struct ptk_machine {
 	const struct ptk_frame_ops *frame_ops;
 	void *frame_ctx;
 	struct frame_bump bump;		/* default allocator until the buddy one */
+	struct ptk_phys_range *reserved; /* sorted by base */
+	size_t nr_reserved;
 	uint64_t frames_in_use;
 	uint64_t alloc_calls;
 	uint64_t fail_at;		/* alloc_calls value that fails; 0 = never */

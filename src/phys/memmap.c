@@ -292,7 +292,39 @@ static int number_err(struct ptk_error *err, int rc, const char *place, const ch
 
 static const char *const ranges_opt[PTK_MEMMAP_NR_KINDS] = { "ram=", "reserve=" };
 
-/* SIZE@BASE or BASE-END (inclusive), already past leading blanks. */
+/* The three item forms: BASE+SIZE (ptkit's machine line), SIZE@BASE
+ * (Linux memmap=nn@ss) and BASE-END with END inclusive (/proc/iomem). */
+static int item_from(char sep, uint64_t first, uint64_t second, const char *place,
+		     struct ptk_memmap_range *r, struct ptk_error *err)
+{
+	switch (sep) {
+	case '+':
+		r->base = first;
+		r->size = second;	/* too big or empty: add_range() says so */
+		return 0;
+	case '@':
+		r->base = second;
+		r->size = first;
+		return 0;
+	default:
+		break;
+	}
+	if (second < first)
+		return ptk_err(err, -EINVAL, "%s: end %#llx is below base %#llx", place,
+			       (unsigned long long)second, (unsigned long long)first);
+	r->base = first;
+	r->size = second - first + 1;	/* 0 only for 0-UINT64_MAX */
+	if (r->size == 0)
+		return ptk_err(err, -ERANGE, "%s: range does not fit in 64 bits", place);
+	return 0;
+}
+
+static const char *second_name(char sep)
+{
+	return sep == '+' ? "SIZE" : sep == '@' ? "BASE" : "END";
+}
+
+/* One item, already past leading blanks. */
 static int lex_item(const char **p, const char *place, struct ptk_memmap_range *r,
 		    struct ptk_error *err)
 {
@@ -304,28 +336,17 @@ static int lex_item(const char **p, const char *place, struct ptk_memmap_range *
 		return number_err(err, rc, place, "the first number");
 	*p = skip_blanks(*p);
 	sep = **p;
-	if (sep != '@' && sep != '-')
-		return ptk_err(err, -EINVAL, "%s: expected SIZE@BASE or BASE-END", place);
+	if (sep != '+' && sep != '@' && sep != '-')
+		return ptk_err(err, -EINVAL, "%s: expected BASE+SIZE, SIZE@BASE or BASE-END",
+			       place);
 	*p = skip_blanks(*p + 1);
 	rc = lex_size(p, &second);
 	if (rc)
-		return number_err(err, rc, place, sep == '@' ? "BASE" : "END");
+		return number_err(err, rc, place, second_name(sep));
 	*p = skip_blanks(*p);
 	if (**p && **p != ',')
 		return ptk_err(err, -EINVAL, "%s: unexpected '%c' after the range", place, **p);
-	if (sep == '@') {
-		r->base = second;
-		r->size = first;	/* too big or empty: add_range() says so */
-		return 0;
-	}
-	if (second < first)
-		return ptk_err(err, -EINVAL, "%s: end %#llx is below base %#llx", place,
-			       (unsigned long long)second, (unsigned long long)first);
-	r->base = first;
-	r->size = second - first + 1;	/* 0 only for 0-UINT64_MAX: caught as too big */
-	if (r->size == 0)
-		return ptk_err(err, -ERANGE, "%s: range does not fit in 64 bits", place);
-	return 0;
+	return item_from(sep, first, second, place, r, err);
 }
 
 static int check_ram_alignment(const struct ptk_memmap_range *r, const char *place,

@@ -40,7 +40,7 @@ grep -v '^plain text' "$TMP/out" >"$TMP/o2" && mv "$TMP/o2" "$TMP/out"
 check "json lines are objects" all_lines_objects
 check "json lines parse" all_lines_parse
 check "10 objects" [ "$(wc -l <"$TMP/out")" -eq 10 ]
-check "machine" out_has '{"cmd":"machine","format":"x86_64-4level","arch":"x86_64","levels":4,"va_bits":48,"pa_bits":46,"ram":[{"base":"0x0","size":"0x100000000"},{"base":"0x100000000","size":"0xf00000000"}],"cpu":{"cr0":"0x80050033","cr4":"0x3706b0","efer":"0xd01","pkru":"0x55555554","ac":0}}'
+check "machine" out_has '{"cmd":"machine","format":"x86_64-4level","arch":"x86_64","levels":4,"va_bits":48,"pa_bits":46,"ram":[{"base":"0x0","size":"0x100000000"},{"base":"0x100000000","size":"0xf00000000"}],"reserved":[],"cpu":{"cr0":"0x80050033","cr4":"0x3706b0","efer":"0xd01","pkru":"0x55555554","ac":0}}'
 check "pgd_alloc" out_has '{"cmd":"pgd_alloc","table":"k","roots":["0xffffff000"]}'
 check "escaped name" out_has '"table":"we\"ird\\name\ttab\ufffd"'
 check "translate ok" out_has '"result":{"pa":"0x1001234","page_size":"0x1000","perms":"rw-u---,wc,pkey=3"}'

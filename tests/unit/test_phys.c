@@ -185,6 +185,45 @@ static void allocator_runs_dry_cleanly(void **state)
 	ptk_machine_destroy(m);
 }
 
+/* Reserved RAM is skipped as memblock's top-down search skips it, across
+ * range boundaries too; bad reservations are refused by name. */
+static void frames_skip_reserved_ranges(void **state)
+{
+	static const struct ptk_phys_range ram[] = { { 0, 0x10000 }, { 0x100000, 0x4000 } };
+	/* Given unsorted: the top page, a page low down, and one from below
+	 * the high range's base into its first page. */
+	static const struct ptk_phys_range res[] = {
+		{ 0x103000, 0x1000 }, { 0xf0000, 0x11000 }, { 0xe000, 0x1000 },
+	};
+	struct ptk_machine_config cfg = { .fmt = ptk_format_find("x86_64-4level"), .ram = ram,
+					  .nr_ram = 2, .reserved = res, .nr_reserved = 3 };
+	struct ptk_error err = { 0 };
+	struct ptk_machine *m;
+	uint64_t a;
+
+	(void)state;
+	assert_int_equal(ptk_machine_create(&m, &cfg, &err), 0);
+	assert_int_equal(ptk_machine_nr_reserved(m), 3);
+	assert_int_equal(ptk_machine_reserved_at(m, 0).base, 0xe000);	/* sorted */
+	assert_int_equal(ptk_alloc_frames(m, 0, &a), 0);
+	assert_int_equal(a, 0x102000);
+	assert_int_equal(ptk_alloc_frames(m, 0, &a), 0);
+	assert_int_equal(a, 0x101000);
+	assert_int_equal(ptk_alloc_frames(m, 0, &a), 0);
+	assert_int_equal(a, 0xf000);	/* 0x100000 is reserved: the low range */
+	assert_int_equal(ptk_alloc_frames(m, 0, &a), 0);
+	assert_int_equal(a, 0xd000);	/* 0xe000 is reserved */
+	ptk_machine_destroy(m);
+
+	cfg.nr_reserved = 2;
+	cfg.reserved = (const struct ptk_phys_range[]){ { 0x1000, 0x2000 }, { 0x2000, 0x1000 } };
+	assert_int_equal(ptk_machine_create(&m, &cfg, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "overlap"));
+	cfg.reserved = (const struct ptk_phys_range[]){ { 0x1000, 0 }, { 1ull << 50, 0x1000 } };
+	assert_int_equal(ptk_machine_create(&m, &cfg, &err), -ERANGE);
+	assert_non_null(strstr(err.msg, "reserved range 0x1000+0"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +235,7 @@ int main(void)
 		cmocka_unit_test(backed_iteration_is_sparse),
 		cmocka_unit_test(frames_come_top_down_and_recycle),
 		cmocka_unit_test(allocator_runs_dry_cleanly),
+		cmocka_unit_test(frames_skip_reserved_ranges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

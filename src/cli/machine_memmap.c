@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The memory map of a 'machine' line: where RAM is and what is reserved,
+ * from ram=/reserve= lists, an e820 table pasted from dmesg (e820=FILE), or
+ * a board preset (preset=NAME [mem=SIZE]).  Sources add up; the library's
+ * memmap checks the whole and names the item or line at fault.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define CLI_MAX_E820_FILE (1u << 20)	/* a whole dmesg fits */
+
+static const char *const memmap_keys[] = { "ram", "reserve", "e820", "preset", "mem", NULL };
+
+bool cli_is_memmap_key(const char *key)
+{
+	for (const char *const *k = memmap_keys; *k; k++)
+		if (!strcmp(key, *k))
+			return true;
+	return false;
+}
+
+/* The file's text, NUL-terminated; NULL after reporting why. */
+static char *slurp(struct cli *c, const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	size_t n;
+
+	if (!fp) {
+		cli_error(c, "e820=%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf = malloc(CLI_MAX_E820_FILE + 1);
+	n = buf ? fread(buf, 1, CLI_MAX_E820_FILE + 1, fp) : 0;
+	if (!buf || ferror(fp) || n > CLI_MAX_E820_FILE) {
+		cli_error(c, "e820=%s: %s", path, !buf ? "out of host memory" :
+			  n > CLI_MAX_E820_FILE ? "larger than 1 MiB" : "read error");
+		free(buf);
+		fclose(fp);
+		return NULL;
+	}
+	fclose(fp);
+	buf[n] = '\0';
+	return buf;
+}
+
+static int add_e820_file(struct cli *c, const char *path, unsigned pa_bits,
+			 struct ptk_memmap *map)
+{
+	struct ptk_error err = { 0 };
+	char *text;
+	int rc;
+
+	if (c->opt.no_files)
+		return cli_error(c, "e820=: reading files is disabled here");
+	text = slurp(c, path);
+	if (!text)
+		return -1;
+	rc = ptk_memmap_parse_e820(map, text, pa_bits, &err);
+	free(text);
+	return rc ? cli_error(c, "e820=%s: %s", path, ptk_strerror(&err, rc)) : 0;
+}
+
+static int add_preset(struct cli *c, const struct cli_args *a, struct ptk_memmap *map)
+{
+	const char *name = cli_key(a, "preset"), *mem = cli_key(a, "mem");
+	struct ptk_error err = { 0 };
+	uint64_t size = 0;
+	int rc;
+
+	if (mem && !name)
+		return cli_error(c, "mem= sizes a preset: give preset=NAME too");
+	if (!name)
+		return 0;
+	if (mem && cli_num_str(c, "mem", mem, &size))
+		return -1;
+	rc = ptk_memmap_preset(map, name, size, &err);
+	return rc ? cli_error(c, "%s", ptk_strerror(&err, rc)) : 0;	/* names the preset */
+}
+
+static int add_list(struct cli *c, const struct cli_args *a, enum ptk_memmap_kind kind,
+		    unsigned pa_bits, struct ptk_memmap *map)
+{
+	const char *s = cli_key(a, kind == PTK_MEMMAP_RAM ? "ram" : "reserve");
+	struct ptk_error err = { 0 };
+	int rc;
+
+	if (!s)
+		return 0;
+	rc = ptk_memmap_parse_ranges(map, kind, s, pa_bits, &err);
+	return rc ? cli_error(c, "%s", ptk_strerror(&err, rc)) : 0;
+}
+
+int cli_machine_memmap(struct cli *c, const struct cli_args *a, unsigned pa_bits,
+		       struct ptk_memmap *map)
+{
+	const char *e820 = cli_key(a, "e820");
+
+	if (!cli_key(a, "ram") && !e820 && !cli_key(a, "preset"))
+		return cli_error(c, "missing ram=BASE+SIZE[,...], e820=FILE or preset=NAME");
+	if (add_preset(c, a, map) || (e820 && add_e820_file(c, e820, pa_bits, map)) ||
+	    add_list(c, a, PTK_MEMMAP_RAM, pa_bits, map) ||
+	    add_list(c, a, PTK_MEMMAP_RESERVED, pa_bits, map))
+		return -1;
+	if (!ptk_memmap_nr(map, PTK_MEMMAP_RAM))
+		return cli_error(c, "the memory map has no RAM");
+	if (ptk_memmap_nr(map, PTK_MEMMAP_RAM) > CLI_MAX_RAM ||
+	    ptk_memmap_nr(map, PTK_MEMMAP_RESERVED) > CLI_MAX_RAM)
+		return cli_error(c, "more than %u RAM or reserved ranges", CLI_MAX_RAM);
+	return 0;
+}
+
+/* The reserved list as the library's machine configuration takes it. */
+size_t cli_memmap_reserved(const struct ptk_memmap *map, struct ptk_phys_range *out)
+{
+	size_t n = ptk_memmap_nr(map, PTK_MEMMAP_RESERVED);
+
+	for (size_t i = 0; i < n; i++) {
+		struct ptk_memmap_range r = ptk_memmap_at(map, PTK_MEMMAP_RESERVED, i);
+
+		out[i] = (struct ptk_phys_range){ r.base, r.size };
+	}
+	return n;
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The machine line's memory map: ram=/reserve= lists in every syntax, an
+# e820 table pasted from dmesg, board presets; reserved RAM is never used
+# for page tables.
+# Usage: bash memmap.sh /path/to/ptkit
+set -euo pipefail
+. "$(dirname "$0")/lib/common.sh" "$@"
+
+# Reserved at the top of RAM: the top-down frame allocator steps below it.
+printf '%s\n' 'machine x86_64 ram=0+1G reserve=0x3ff00000+1M' 'pgd_alloc k' >"$TMP/res.ptk"
+run run "$TMP/res.ptk"
+check "reserved counted" out_has "RAM 1G in 1 range, 1 reserved"
+check "pgd below the reservation" out_has "k: root 0 = 0x3feff000 (PML4)"
+
+# Every item syntax at once; the map is sorted.
+printf '%s\n' 'machine x86_64 ram=0x100000000+1G,640K@0,0x100000-0x3fffffff' info >"$TMP/syn.ptk"
+run run "$TMP/syn.ptk"
+check "three RAM ranges" out_has "RAM 2096768K in 3 ranges"
+check "BASE-END inclusive" out_has "0x000000100000-0x00003fffffff  1023M"
+
+# The kernel's e820 lines, verbatim, with dmesg timestamps around them.
+run run - <<SCRIPT
+machine x86_64 e820=$SRC/tests/data/e820/qemu-pc-2g.dmesg
+info
+SCRIPT
+check "e820: usable ranges are RAM" out_has "0x000000100000-0x00007ffdffff"
+check "e820: sub-page tail trimmed" out_has "ram      0x000000000000-0x00000009efff  636K"
+check "e820: reserved listed" out_has "reserved 0x00000009fc00-0x00000009ffff  1K"
+
+# Presets: QEMU's PC below and above 4 GiB, arm64 virt at 1 GiB.
+printf '%s\n' 'machine x86_64 preset=qemu-pc mem=4G' 'machine arm64 preset=qemu-virt' \
+	'machine arm32 lpae preset=vexpress-a15' >"$TMP/pre.ptk"
+run run "$TMP/pre.ptk"
+check "qemu-pc 4G" out_has "RAM 4193788K in 3 ranges, 5 reserved"
+check "qemu-virt" out_has "RAM 1G in 1 range"
+run --json run "$TMP/pre.ptk"
+check "json: virt RAM at 1 GiB" out_has '"ram":[{"base":"0x40000000","size":"0x40000000"}],"reserved":[]'
+check "json: vexpress PHYS_OFFSET" out_has '"ram":[{"base":"0x80000000","size":"0x40000000"}]'
+check "json: pc reserved" out_has '{"base":"0xfffc0000","size":"0x40000"}]'
+
+finish
