@@ -32,8 +32,8 @@ struct ptk_machine_config {
 };
 
 /* The page-frame allocator the engine draws page-table pages from.  The
- * default hands out frames top-down from RAM; the buddy allocator replaces it
- * through this same interface. */
+ * default is memblock (top-down, as the kernel's early page tables); the
+ * buddy allocator replaces it through this same interface. */
 struct ptk_frame_ops {
 	int (*alloc)(void *ctx, unsigned order, uint64_t *pa);
 	void (*free)(void *ctx, uint64_t pa, unsigned order);
@@ -59,14 +59,18 @@ int ptk_alloc_frames(struct ptk_machine *m, unsigned order, uint64_t *pa);
 void ptk_free_frames(struct ptk_machine *m, uint64_t pa, unsigned order);
 uint64_t ptk_frames_in_use(const struct ptk_machine *m);
 
-/* The default allocator's position: every RAM frame from the mark up may
- * be in use.  Images carry it so that a loaded machine allocates only below.
+/* The default allocator's low-water mark: every RAM frame from the mark up
+ * may be in use.  Images carry it so that a loaded machine allocates only below.
  * -EOPNOTSUPP when another allocator is installed. */
 int ptk_machine_frames_mark(const struct ptk_machine *m, uint64_t *mark);
+int ptk_machine_set_frames_mark(struct ptk_machine *m, uint64_t mark);
 /* The reserved ranges of the configuration, sorted by base. */
 size_t ptk_machine_nr_reserved(const struct ptk_machine *m);
 struct ptk_phys_range ptk_machine_reserved_at(const struct ptk_machine *m, size_t i);
-int ptk_machine_set_frames_mark(struct ptk_machine *m, uint64_t mark);
+/* The boot allocator: memory = RAM, reserved = reservations and every
+ * frame the default allocator has handed out. */
+struct ptk_memblock;
+const struct ptk_memblock *ptk_machine_memblock(const struct ptk_machine *m);
 
 /* Failure injection: make the n-th allocation from now fail (1 = the next
  * one); 0 disables.  Counts every call of ptk_alloc_frames. */

@@ -147,6 +147,7 @@ int cmd_image(struct cli *c, const struct cli_args *a);
 int cmd_read(struct cli *c, const struct cli_args *a);
 int cmd_write(struct cli *c, const struct cli_args *a);
 int cmd_info(struct cli *c, const struct cli_args *a);
+int cmd_memblock(struct cli *c, const struct cli_args *a);
 
 /* Printing a machine: text and JSON (commands_info.c). */
 struct json;

@@ -23,6 +23,7 @@ static const char *const P_RANGE[] = { "NAME", "VA", "SIZE", NULL };
 static const char *const P_TRANSLATE[] = { "NAME", "VA", "ACCESS", "MODE", NULL };
 static const char *const P_IMAGE[] = { "save|load", "FILE", "raw", NULL };
 static const char *const P_READ[] = { "PA", "LEN", NULL };
+static const char *const P_MEMBLOCK[] = { "dump", NULL };
 static const char *const P_WRITE[] = { "PA", "VALUE", NULL };
 static const char *const P_TEXT[] = { "TEXT", NULL };
 static const char *const P_CMD[] = { "COMMAND", NULL };
@@ -80,6 +81,10 @@ static const struct cli_cmd commands[] = {
 	  "image save FILE [raw] | image load FILE",
 	  "save the machine as an ELF core (or raw RAM), or load one",
 	  "'image load' replaces the current machine.\nExample: image save vm.core" },
+	{ "memblock", cmd_memblock, P_MEMBLOCK, 1, 1, NULL, MACH,
+	  "memblock dump", "the boot allocator's memory and reserved regions",
+	  "As the kernel prints them with memblock=debug: memory is the RAM,\n"
+	  "reserved the reserve= ranges plus every page-table frame handed out." },
 	{ "read", cmd_read, P_READ, 2, 2, K_WIDTH, MACH,
 	  "read PA LEN [width=1|2|4|8]", "hex dump of physical memory",
 	  "width>1 shows little-endian values of that many bytes.\n"

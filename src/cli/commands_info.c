@@ -213,3 +213,14 @@ int cmd_info(struct cli *c, const struct cli_args *a)
 	fprintf(c->out, "%-8s %llu in use\n", "frames", ull(ptk_frames_in_use(c->m)));
 	return 0;
 }
+
+/* --- memblock ------------------------------------------------------------------------ */
+
+int cmd_memblock(struct cli *c, const struct cli_args *a)
+{
+	if (strcmp(a->pos[0].s, "dump"))
+		return cli_error(c, "'%s': expected 'dump' (usage: %s)", a->pos[0].s,
+				 a->cmd->usage);
+	ptk_memblock_dump(ptk_machine_memblock(c->m), c->out);
+	return 0;
+}

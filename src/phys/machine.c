@@ -75,9 +75,15 @@ int ptk_machine_create(struct ptk_machine **out, const struct ptk_machine_config
 	m->cpu.pa_bits = pa_bits;
 	m->fast_walk = f->ops->walk_plan && f->entry_shift == 3;
 	m->walk_chunk = ~0ull;
-	frame_bump_init(&m->bump, m->phys, m->reserved, m->nr_reserved);
-	m->frame_ops = &frame_bump_ops;
-	m->frame_ctx = &m->bump;
+	rc = frame_memblock_init(&m->boot, m->phys, m->reserved, m->nr_reserved, err);
+	if (rc) {
+		ptk_phys_destroy(m->phys);
+		free(m->reserved);
+		free(m);
+		return rc;
+	}
+	m->frame_ops = &frame_memblock_ops;
+	m->frame_ctx = &m->boot;
 	*out = m;
 	return 0;
 }
@@ -88,7 +94,7 @@ void ptk_machine_destroy(struct ptk_machine *m)
 		return;
 	if (m->release_pgtables)
 		m->release_pgtables(m);
-	frame_bump_release(&m->bump);
+	frame_memblock_release(&m->boot);
 	ptk_phys_destroy(m->phys);
 	free(m->reserved);
 	free(m);
@@ -116,8 +122,8 @@ const char *ptk_machine_errmsg(const struct ptk_machine *m) { return m->err.msg;
 void ptk_machine_set_frame_ops(struct ptk_machine *m, const struct ptk_frame_ops *ops,
 			       void *ctx)
 {
-	m->frame_ops = ops ? ops : &frame_bump_ops;
-	m->frame_ctx = ops ? ctx : &m->bump;
+	m->frame_ops = ops ? ops : &frame_memblock_ops;
+	m->frame_ctx = ops ? ctx : &m->boot;
 }
 
 int ptk_alloc_frames(struct ptk_machine *m, unsigned order, uint64_t *pa)
@@ -142,21 +148,25 @@ void ptk_free_frames(struct ptk_machine *m, uint64_t pa, unsigned order)
 
 int ptk_machine_frames_mark(const struct ptk_machine *m, uint64_t *mark)
 {
-	if (m->frame_ops != &frame_bump_ops)
+	if (m->frame_ops != &frame_memblock_ops)
 		return -EOPNOTSUPP;
-	*mark = frame_bump_mark(&m->bump);
+	*mark = frame_memblock_mark(&m->boot);
 	return 0;
 }
 
 int ptk_machine_set_frames_mark(struct ptk_machine *m, uint64_t mark)
 {
-	if (m->frame_ops != &frame_bump_ops)
+	if (m->frame_ops != &frame_memblock_ops)
 		return -EOPNOTSUPP;
-	frame_bump_set_mark(&m->bump, mark);
-	return 0;
+	return frame_memblock_set_mark(&m->boot, mark);
 }
 
 uint64_t ptk_frames_in_use(const struct ptk_machine *m) { return m->frames_in_use; }
+
+const struct ptk_memblock *ptk_machine_memblock(const struct ptk_machine *m)
+{
+	return m->boot.mb;
+}
 
 void ptk_machine_fail_nth_alloc(struct ptk_machine *m, uint64_t n)
 {

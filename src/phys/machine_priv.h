@@ -5,7 +5,7 @@
 
 #include <ptkit/machine.h>
 #include "phys/store.h"
-#include "phys/frame_bump.h"
+#include "phys/frame_memblock.h"
 
 struct ptk_pgtable;
 
@@ -24,7 +24,7 @@ struct ptk_machine {
 
 	const struct ptk_frame_ops *frame_ops;
 	void *frame_ctx;
-	struct frame_bump bump;		/* default allocator until the buddy one */
+	struct frame_memblock boot;	/* default allocator until the buddy one */
 	struct ptk_phys_range *reserved; /* sorted by base */
 	size_t nr_reserved;
 	uint64_t frames_in_use;

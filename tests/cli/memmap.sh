@@ -38,4 +38,18 @@ check "json: virt RAM at 1 GiB" out_has '"ram":[{"base":"0x40000000","size":"0x4
 check "json: vexpress PHYS_OFFSET" out_has '"ram":[{"base":"0x80000000","size":"0x40000000"}]'
 check "json: pc reserved" out_has '{"base":"0xfffc0000","size":"0x40000"}]'
 
+# memblock: memory is the RAM, reserved the reservations plus the frames
+# the page tables took (top-down from the end of RAM, merged).
+printf '%s\n' 'machine x86_64 ram=0+1G,0x100000000+1G reserve=0x9fc00+1K' 'pgd_alloc k' \
+	'map k 0x400000 0x400000 8K' 'memblock dump' >"$TMP/mb.ptk"
+run run "$TMP/mb.ptk"
+check "memblock header" out_has "MEMBLOCK configuration:"
+check "memblock sizes" out_has " memory size = 0x0000000080000000 reserved size = 0x0000000000004400"
+check "memblock memory" out_has " memory[0x1]	[0x0000000100000000-0x000000013fffffff], 0x0000000040000000 bytes flags: 0x0"
+check "memblock reserved frames" out_has " reserved[0x1]	[0x000000013fffc000-0x000000013fffffff], 0x0000000000004000 bytes flags: 0x0"
+printf '%s\n' 'machine x86_64 ram=0+1G' 'pgd_alloc k' 'map k 0x400000 0x400000 8K' \
+	'unmap k 0x400000 8K' 'memblock dump' >"$TMP/mb2.ptk"
+run run "$TMP/mb2.ptk"
+check "freed tables leave memblock" out_has " reserved[0x0]	[0x000000003ffff000-0x000000003fffffff], 0x0000000000001000 bytes flags: 0x0"
+
 finish
