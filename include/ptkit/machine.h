@@ -67,8 +67,8 @@ int ptk_machine_set_frames_mark(struct ptk_machine *m, uint64_t mark);
 /* The reserved ranges of the configuration, sorted by base. */
 size_t ptk_machine_nr_reserved(const struct ptk_machine *m);
 struct ptk_phys_range ptk_machine_reserved_at(const struct ptk_machine *m, size_t i);
-/* The boot allocator: memory = RAM, reserved = reservations and every
- * frame the default allocator has handed out. */
+/* The boot allocator: memory = RAM, reserved = reservations inside RAM
+ * and every frame the default allocator has handed out. */
 struct ptk_memblock;
 const struct ptk_memblock *ptk_machine_memblock(const struct ptk_machine *m);
 

@@ -84,7 +84,8 @@ static const struct cli_cmd commands[] = {
 	{ "memblock", cmd_memblock, P_MEMBLOCK, 1, 1, NULL, MACH,
 	  "memblock dump", "the boot allocator's memory and reserved regions",
 	  "As the kernel prints them with memblock=debug: memory is the RAM,\n"
-	  "reserved the reserve= ranges plus every page-table frame handed out." },
+	  "reserved the reserved ranges inside RAM plus every page-table frame\n"
+	  "handed out." },
 	{ "read", cmd_read, P_READ, 2, 2, K_WIDTH, MACH,
 	  "read PA LEN [width=1|2|4|8]", "hex dump of physical memory",
 	  "width>1 shows little-endian values of that many bytes.\n"

@@ -54,6 +54,11 @@ const char *const cli_demo_script[] = {
 	"translate mm 0x400123 w kernel",
 	"translate mm 0xffff000000001000 r user",
 	"ptdump mm",
+	"echo == 12. A real machine's memory map: QEMU's PC (SeaBIOS e820), page tables from memblock",
+	"machine x86_64 preset=qemu-pc mem=4G",
+	"pgd_alloc mm",
+	"map mm 0x400000 0x2000000 2M prot=rwu page=4K",
+	"memblock dump",
 	"echo == Done. Try 'ptkit shell' and 'help'.",
 	NULL,
 };

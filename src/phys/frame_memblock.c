@@ -4,8 +4,30 @@
 #include <ptkit/machine.h>
 #include "phys/frame_memblock.h"
 
-/* memblock_add() each RAM range, memblock_reserve() each reservation, as
- * e820__memblock_setup() and the early reservations do at boot. */
+/* memblock_reserve() the part of a reservation that lies in RAM. */
+static int reserve_in_ram(struct frame_memblock *fm, const struct ptk_phys *phys,
+			  const struct ptk_phys_range *res)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < ptk_phys_nr_ranges(phys); i++) {
+		struct ptk_phys_range r = ptk_phys_range_at(phys, i);
+		uint64_t lo = r.base > res->base ? r.base : res->base;
+		uint64_t r_end = r.base + r.size, res_end = res->base + res->size;
+		uint64_t hi = r_end < res_end ? r_end : res_end;
+
+		if (lo < hi)
+			rc = ptk_memblock_reserve(fm->mb, lo, hi - lo);
+	}
+	return rc;
+}
+
+/*
+ * memblock_add() each RAM range, as e820__memblock_setup() adds the usable
+ * entries; reservations inside RAM are memblock_reserve()d, while those
+ * outside it (e820's reserved holes) stay out of memblock, as the kernel
+ * leaves them out.
+ */
 static int frame_memblock_fill(struct frame_memblock *fm, const struct ptk_phys *phys,
 			       const struct ptk_phys_range *reserved, size_t nr_reserved)
 {
@@ -17,7 +39,7 @@ static int frame_memblock_fill(struct frame_memblock *fm, const struct ptk_phys 
 		rc = ptk_memblock_add(fm->mb, r.base, r.size);
 	}
 	for (size_t i = 0; !rc && i < nr_reserved; i++)
-		rc = ptk_memblock_reserve(fm->mb, reserved[i].base, reserved[i].size);
+		rc = reserve_in_ram(fm, phys, &reserved[i]);
 	return rc;
 }
 

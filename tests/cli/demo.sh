@@ -11,6 +11,7 @@ rc=0
 "$PTKIT" demo >"$TMP/demo" 2>"$TMP/err" || rc=$?
 check "demo exits 0" [ "$rc" -eq 0 ]
 check "demo: no stderr" [ ! -s "$TMP/err" ]
+check "memblock dump" out_has " reserved[0x0]	[0x000000013fffc000-0x000000013fffffff]"
 check "demo is short" [ "$(wc -l <"$TMP/demo")" -le 220 ]
 check "echoes commands" out_has "ptkit> machine x86_64 paging=4 ram=0+1G,0x100000000+3G"
 check "narration not echoed" [ "$(grep -c '^ptkit> echo' "$TMP/demo")" -eq 0 ]

@@ -38,9 +38,9 @@ check "json: virt RAM at 1 GiB" out_has '"ram":[{"base":"0x40000000","size":"0x4
 check "json: vexpress PHYS_OFFSET" out_has '"ram":[{"base":"0x80000000","size":"0x40000000"}]'
 check "json: pc reserved" out_has '{"base":"0xfffc0000","size":"0x40000"}]'
 
-# memblock: memory is the RAM, reserved the reservations plus the frames
+# memblock: memory is the RAM, reserved the reservations in RAM plus the frames
 # the page tables took (top-down from the end of RAM, merged).
-printf '%s\n' 'machine x86_64 ram=0+1G,0x100000000+1G reserve=0x9fc00+1K' 'pgd_alloc k' \
+printf '%s\n' 'machine x86_64 ram=0+1G,0x100000000+1G reserve=0x9fc00+1K,0xfec00000+4K' 'pgd_alloc k' \
 	'map k 0x400000 0x400000 8K' 'memblock dump' >"$TMP/mb.ptk"
 run run "$TMP/mb.ptk"
 check "memblock header" out_has "MEMBLOCK configuration:"
