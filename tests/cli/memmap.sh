@@ -27,6 +27,15 @@ check "e820: usable ranges are RAM" out_has "0x000000100000-0x00007ffdffff"
 check "e820: sub-page tail trimmed" out_has "ram      0x000000000000-0x00000009efff  636K"
 check "e820: reserved listed" out_has "reserved 0x00000009fc00-0x00000009ffff  1K"
 
+# A real boot log's table (a Firecracker guest, Linux 6.18): 24 GiB less the
+# legacy hole, the sub-page tail trimmed.
+run run - <<SCRIPT
+machine x86_64 e820=$SRC/tests/data/e820/firecracker-6.18.dmesg
+info
+SCRIPT
+check "real e820: 24 GiB in 3 ranges" out_has "RAM 25165436K in 3 ranges, 2 reserved"
+check "real e820: PCI hole reserved" out_has "0x0000eec00000-0x0000febfffff"
+
 # Presets: QEMU's PC below and above 4 GiB, arm64 virt at 1 GiB.
 printf '%s\n' 'machine x86_64 preset=qemu-pc mem=4G' 'machine arm64 preset=qemu-virt' \
 	'machine arm32 lpae preset=vexpress-a15' >"$TMP/pre.ptk"
