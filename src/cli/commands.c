@@ -81,7 +81,7 @@ static const struct cli_cmd commands[] = {
 	  "image save FILE [raw] | image load FILE",
 	  "save the machine as an ELF core (or raw RAM), or load one",
 	  "'image load' replaces the current machine.\nExample: image save vm.core" },
-	{ "memblock", cmd_memblock, P_MEMBLOCK, 1, 1, NULL, MACH,
+	{ "memblock", cmd_memblock, P_MEMBLOCK, 1, 1, NULL, CLI_F_JSON | MACH,
 	  "memblock dump", "the boot allocator's memory and reserved regions",
 	  "As the kernel prints them with memblock=debug: memory is the RAM,\n"
 	  "reserved the reserved ranges inside RAM plus every page-table frame\n"

@@ -216,11 +216,43 @@ int cmd_info(struct cli *c, const struct cli_args *a)
 
 /* --- memblock ------------------------------------------------------------------------ */
 
+static void json_memblock_type(struct json *j, const struct ptk_memblock *mb,
+			       enum ptk_memblock_type type, const char *name)
+{
+	json_arr_begin(j, name);
+	for (size_t i = 0; i < ptk_memblock_count(mb, type); i++) {
+		struct ptk_memblock_region r = ptk_memblock_region_at(mb, type, i);
+
+		json_obj_begin(j, NULL);
+		json_hex(j, "base", r.base);
+		json_hex(j, "size", r.size);
+		json_u64(j, "flags", r.flags);
+		if (r.nid != PTK_MEMBLOCK_NO_NODE)
+			json_u64(j, "nid", (uint64_t)r.nid);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
 int cmd_memblock(struct cli *c, const struct cli_args *a)
 {
+	const struct ptk_memblock *mb = ptk_machine_memblock(c->m);
+	struct json j;
+
 	if (strcmp(a->pos[0].s, "dump"))
 		return cli_error(c, "'%s': expected 'dump' (usage: %s)", a->pos[0].s,
 				 a->cmd->usage);
-	ptk_memblock_dump(ptk_machine_memblock(c->m), c->out);
+	if (!(a->flags & CLI_F_JSON)) {
+		ptk_memblock_dump(mb, c->out);
+		return 0;
+	}
+	json_init(&j, c->out);
+	json_obj_begin(&j, NULL);
+	json_str(&j, "cmd", "memblock");
+	json_hex(&j, "memory_size", ptk_memblock_phys_mem_size(mb));
+	json_hex(&j, "reserved_size", ptk_memblock_reserved_size(mb));
+	json_memblock_type(&j, mb, PTK_MEMBLOCK_MEMORY, "memory");
+	json_memblock_type(&j, mb, PTK_MEMBLOCK_RESERVED, "reserved");
+	json_obj_end(&j);
 	return 0;
 }

@@ -59,6 +59,9 @@ check "memblock reserved frames" out_has " reserved[0x1]	[0x000000013fffc000-0x0
 printf '%s\n' 'machine x86_64 ram=0+1G' 'pgd_alloc k' 'map k 0x400000 0x400000 8K' \
 	'unmap k 0x400000 8K' 'memblock dump' >"$TMP/mb2.ptk"
 run run "$TMP/mb2.ptk"
+run --json run "$TMP/mb.ptk"
+check "memblock json" out_has '{"cmd":"memblock","memory_size":"0x80000000","reserved_size":"0x4400","memory":[{"base":"0x0","size":"0x40000000","flags":0},'
+run run "$TMP/mb2.ptk"
 check "freed tables leave memblock" out_has " reserved[0x0]	[0x000000003ffff000-0x000000003fffffff], 0x0000000000001000 bytes flags: 0x0"
 
 finish
