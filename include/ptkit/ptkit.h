@@ -8,6 +8,7 @@
 #include <ptkit/phys.h>
 #include <ptkit/memmap.h>
 #include <ptkit/memblock.h>
+#include <ptkit/mm_model.h>
 #include <ptkit/machine.h>
 #include <ptkit/pgtable.h>
 #include <ptkit/mmu.h>
