@@ -71,6 +71,12 @@ struct ptk_phys_range ptk_machine_reserved_at(const struct ptk_machine *m, size_
  * and every frame the default allocator has handed out. */
 struct ptk_memblock;
 const struct ptk_memblock *ptk_machine_memblock(const struct ptk_machine *m);
+/* Choose the memory model and build its struct page arrays from memblock
+ * (once; -EEXIST after).  ptk_machine_mm() is NULL until then. */
+struct ptk_mm_params;
+struct ptk_mm_model;
+int ptk_machine_init_memory_model(struct ptk_machine *m, const struct ptk_mm_params *p);
+struct ptk_mm_model *ptk_machine_mm(struct ptk_machine *m);
 
 /* Failure injection: make the n-th allocation from now fail (1 = the next
  * one); 0 disables.  Counts every call of ptk_alloc_frames. */

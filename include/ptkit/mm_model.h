@@ -74,6 +74,10 @@ enum ptk_pageflags {
 	PTK_NR_PAGEFLAGS	/* __NR_PAGEFLAGS of the modelled bits */
 };
 
+/* The flag's name as the kernel's %pGp prints it ("locked", "reserved"),
+ * NULL past the modelled bits. */
+const char *ptk_pageflag_name(unsigned int bit);
+
 /* page_type (include/linux/page-flags.h, 6.1): stored inverted in the
  * _mapcount word; a type is set when its bit is clear under the base. */
 #define PTK_PAGE_TYPE_BASE		0xf0000000u

@@ -148,6 +148,12 @@ int cmd_read(struct cli *c, const struct cli_args *a);
 int cmd_write(struct cli *c, const struct cli_args *a);
 int cmd_info(struct cli *c, const struct cli_args *a);
 int cmd_memblock(struct cli *c, const struct cli_args *a);
+int cmd_pfn_to_page(struct cli *c, const struct cli_args *a);
+int cmd_page_to_pfn(struct cli *c, const struct cli_args *a);
+int cmd_page_to_phys(struct cli *c, const struct cli_args *a);
+int cmd_page(struct cli *c, const struct cli_args *a);
+/* memory_model= of the machine line, on the machine just created. */
+int cli_machine_memory_model(struct cli *c, const struct cli_args *a, struct ptk_machine *m);
 
 /* Printing a machine: text and JSON (commands_info.c). */
 struct json;
@@ -206,6 +212,8 @@ struct cli_arch {
 	const struct cli_reg *regs;	/* NULL-named last */
 	const char *const *pgd_regs;	/* registers pgd_alloc shows with the roots */
 	bool takes_variant;		/* 'machine arm32 lpae': a second word */
+	/* The architecture's memory-model constants for this machine. */
+	void (*mm_params)(struct ptk_machine *m, enum ptk_mm_kind kind, struct ptk_mm_params *p);
 };
 
 const struct cli_arch *cli_arch_find(const char *arch);		/* by fmt->arch */

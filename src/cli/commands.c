@@ -24,6 +24,8 @@ static const char *const P_TRANSLATE[] = { "NAME", "VA", "ACCESS", "MODE", NULL 
 static const char *const P_IMAGE[] = { "save|load", "FILE", "raw", NULL };
 static const char *const P_READ[] = { "PA", "LEN", NULL };
 static const char *const P_MEMBLOCK[] = { "dump", NULL };
+static const char *const P_PFN[] = { "PFN", NULL };
+static const char *const P_PAGE[] = { "PAGE", NULL };
 static const char *const P_WRITE[] = { "PA", "VALUE", NULL };
 static const char *const P_TEXT[] = { "TEXT", NULL };
 static const char *const P_CMD[] = { "COMMAND", NULL };
@@ -86,6 +88,21 @@ static const struct cli_cmd commands[] = {
 	  "As the kernel prints them with memblock=debug: memory is the RAM,\n"
 	  "reserved the reserved ranges inside RAM plus every page-table frame\n"
 	  "handed out." },
+	{ "pfn_to_page", cmd_pfn_to_page, P_PFN, 1, 1, NULL, MACH,
+	  "pfn_to_page PFN", "the struct page of a frame, by the memory model's formula",
+	  "Needs memory_model= on the machine line.  FLATMEM and SPARSEMEM give the\n"
+	  "struct page's physical address, SPARSEMEM_VMEMMAP its vmemmap address.\n"
+	  "Example: pfn_to_page 0x1234" },
+	{ "page_to_pfn", cmd_page_to_pfn, P_PAGE, 1, 1, NULL, MACH,
+	  "page_to_pfn PAGE", "the frame of a struct page pointer",
+	  "The inverse of pfn_to_page.\nExample: page_to_pfn 0xffffea0000048d00" },
+	{ "page_to_phys", cmd_page_to_phys, P_PAGE, 1, 1, NULL, MACH,
+	  "page_to_phys PAGE", "the physical address of a struct page's frame",
+	  "page_to_pfn(PAGE) << PAGE_SHIFT.\nExample: page_to_phys 0xffffea0000048d00" },
+	{ "page", cmd_page, P_PFN, 1, 1, NULL, MACH,
+	  "page PFN", "the decoded struct page of a frame (flags, links, counts)",
+	  "Flags by the kernel's names, zone/node/section from the flags' upper bits,\n"
+	  "_refcount, page_mapcount() and page_type.\nExample: page 0x1234" },
 	{ "read", cmd_read, P_READ, 2, 2, K_WIDTH, MACH,
 	  "read PA LEN [width=1|2|4|8]", "hex dump of physical memory",
 	  "width>1 shows little-endian values of that many bytes.\n"
@@ -235,6 +252,7 @@ static int check_ram_limit(struct cli *c, const struct ptk_phys_range *ram, size
 static bool is_machine_key(const struct ptk_format *f, const char *key)
 {
 	return cli_is_memmap_key(key) || !strcmp(key, "pa_bits") ||
+	       !strcmp(key, "memory_model") ||
 	       cli_arch_is_format_key(cli_arch_find(f->arch), key);
 }
 
@@ -300,6 +318,8 @@ static int build_machine(struct cli *c, const struct cli_args *a, const struct p
 		goto out;
 	}
 	rc = apply_machine_regs(c, a, f, *out);
+	if (!rc)
+		rc = cli_machine_memory_model(c, a, *out);
 	if (rc)
 		ptk_machine_destroy(*out);
 out:

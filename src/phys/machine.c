@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ptkit/mm_model.h>
 #include "phys/machine_priv.h"
 
 static int cmp_range_base(const void *a, const void *b)
@@ -94,6 +95,7 @@ void ptk_machine_destroy(struct ptk_machine *m)
 		return;
 	if (m->release_pgtables)
 		m->release_pgtables(m);
+	ptk_mm_destroy(m->mm);
 	frame_memblock_release(&m->boot);
 	ptk_phys_destroy(m->phys);
 	free(m->reserved);
@@ -167,6 +169,17 @@ const struct ptk_memblock *ptk_machine_memblock(const struct ptk_machine *m)
 {
 	return m->boot.mb;
 }
+
+/* The struct page arrays come from memblock, as sparse_init() and
+ * alloc_node_mem_map() take them at boot: once per machine. */
+int ptk_machine_init_memory_model(struct ptk_machine *m, const struct ptk_mm_params *p)
+{
+	if (m->mm)
+		return ptk_err(&m->err, -EEXIST, "the machine already has a memory model");
+	return ptk_mm_create(&m->mm, p, m->boot.mb, m->phys, &m->err);
+}
+
+struct ptk_mm_model *ptk_machine_mm(struct ptk_machine *m) { return m->mm; }
 
 void ptk_machine_fail_nth_alloc(struct ptk_machine *m, uint64_t n)
 {

@@ -25,6 +25,7 @@ struct ptk_machine {
 	const struct ptk_frame_ops *frame_ops;
 	void *frame_ctx;
 	struct frame_memblock boot;	/* default allocator until the buddy one */
+	struct ptk_mm_model *mm;	/* NULL until a memory model is chosen */
 	struct ptk_phys_range *reserved; /* sorted by base */
 	size_t nr_reserved;
 	uint64_t frames_in_use;

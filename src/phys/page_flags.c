@@ -163,3 +163,23 @@ void ptk_set_page_links(const struct ptk_page_layout *l, struct ptk_page *page,
 	set_field(page, l->nodes_pgoff, l->nodes_width, nid);
 	set_field(page, l->sections_pgoff, l->sections_width, pfn >> l->pfn_section_shift);
 }
+
+/* include/trace/events/mmflags.h names them for %pGp. */
+static const char *const pageflag_names[PTK_NR_PAGEFLAGS] = {
+	[PTK_PG_locked] = "locked",		[PTK_PG_referenced] = "referenced",
+	[PTK_PG_uptodate] = "uptodate",		[PTK_PG_dirty] = "dirty",
+	[PTK_PG_lru] = "lru",			[PTK_PG_active] = "active",
+	[PTK_PG_workingset] = "workingset",	[PTK_PG_waiters] = "waiters",
+	[PTK_PG_error] = "error",		[PTK_PG_slab] = "slab",
+	[PTK_PG_owner_priv_1] = "owner_priv_1",	[PTK_PG_arch_1] = "arch_1",
+	[PTK_PG_reserved] = "reserved",		[PTK_PG_private] = "private",
+	[PTK_PG_private_2] = "private_2",	[PTK_PG_writeback] = "writeback",
+	[PTK_PG_head] = "head",			[PTK_PG_mappedtodisk] = "mappedtodisk",
+	[PTK_PG_reclaim] = "reclaim",		[PTK_PG_swapbacked] = "swapbacked",
+	[PTK_PG_unevictable] = "unevictable",	[PTK_PG_mlocked] = "mlocked",
+};
+
+const char *ptk_pageflag_name(unsigned int bit)
+{
+	return bit < PTK_NR_PAGEFLAGS ? pageflag_names[bit] : NULL;
+}
