@@ -10,6 +10,7 @@
 
 #include <ptkit/arch.h>
 #include <ptkit/error.h>
+#include <ptkit/mm_model.h>
 #include <ptkit/phys.h>
 
 #ifdef __cplusplus
@@ -72,10 +73,9 @@ struct ptk_phys_range ptk_machine_reserved_at(const struct ptk_machine *m, size_
 struct ptk_memblock;
 const struct ptk_memblock *ptk_machine_memblock(const struct ptk_machine *m);
 /* Choose the memory model and build its struct page arrays from memblock
- * (once; -EEXIST after).  ptk_machine_mm() is NULL until then. */
-struct ptk_mm_params;
-struct ptk_mm_model;
-int ptk_machine_init_memory_model(struct ptk_machine *m, const struct ptk_mm_params *p);
+ * with the architecture's constants (ptk_mm_params_for); once, -EEXIST
+ * after.  ptk_machine_mm() is NULL until then. */
+int ptk_machine_init_memory_model(struct ptk_machine *m, enum ptk_mm_kind kind);
 struct ptk_mm_model *ptk_machine_mm(struct ptk_machine *m);
 
 /* Failure injection: make the n-th allocation from now fail (1 = the next

@@ -110,8 +110,11 @@ size_t ptk_memmap_nr(const struct ptk_memmap *map, enum ptk_memmap_kind kind);
 struct ptk_memmap_range ptk_memmap_at(const struct ptk_memmap *map,
 				      enum ptk_memmap_kind kind, size_t i);
 
-/* Copy up to max RAM ranges, in the form ptk_phys_create() takes; returns
- * the number of RAM ranges (call with max 0 to size the array). */
+/* Copy up to max ranges of a kind, in the form ptk_phys_create() and a
+ * machine's reserved list take; returns the number of such ranges (call
+ * with max 0 to size the array).  _ram_ranges: the RAM ones. */
+size_t ptk_memmap_phys_ranges(const struct ptk_memmap *map, enum ptk_memmap_kind kind,
+			      struct ptk_phys_range *out, size_t max);
 size_t ptk_memmap_ram_ranges(const struct ptk_memmap *map, struct ptk_phys_range *out,
 			     size_t max);
 

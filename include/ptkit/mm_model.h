@@ -182,6 +182,15 @@ void ptk_mm_params_arm64(struct ptk_mm_params *p, enum ptk_mm_kind kind, unsigne
 void ptk_mm_params_arm32(struct ptk_mm_params *p, enum ptk_mm_kind kind, bool lpae,
 			 uint64_t phys_offset);
 
+/* The preset of a machine's format: its architecture's constants, with
+ * VA size, LA57, LPAE and PHYS_OFFSET/memstart_addr taken from the format,
+ * the physical width and where DRAM starts.  -EINVAL for an architecture
+ * without constants. */
+struct ptk_format;
+int ptk_mm_params_for(struct ptk_mm_params *p, enum ptk_mm_kind kind,
+		      const struct ptk_format *f, unsigned pa_bits, uint64_t dram_start,
+		      struct ptk_error *err);
+
 /* Build the model from memblock's memory: allocate the mem_map arrays from
  * memblock and initialise every struct page (see mm_model.c). */
 int ptk_mm_create(struct ptk_mm_model **out, const struct ptk_mm_params *p,

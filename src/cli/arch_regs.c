@@ -166,43 +166,11 @@ static int a32_format_name(struct cli *c, const struct cli_args *a, char *name, 
 
 /* --- the table ----------------------------------------------------------- */
 
-/* --- memory-model parameters per architecture ------------------------------ */
-
-static uint64_t dram_start(struct ptk_machine *m)
-{
-	return ptk_memblock_start_of_DRAM(ptk_machine_memblock(m));
-}
-
-static void x86_mm_params(struct ptk_machine *m, enum ptk_mm_kind kind, struct ptk_mm_params *p)
-{
-	ptk_mm_params_x86_64(p, kind, ptk_machine_format(m)->nlevels == 5);
-}
-
-/* memstart_addr: the start of DRAM rounded down to ARM64_MEMSTART_ALIGN,
- * 1 GiB with 4K pages (arch/arm64/mm/init.c). */
-#define A64_MEMSTART_ALIGN (1ull << 30)
-
-static void a64_mm_params(struct ptk_machine *m, enum ptk_mm_kind kind, struct ptk_mm_params *p)
-{
-	const struct ptk_format *f = ptk_machine_format(m);
-
-	ptk_mm_params_arm64(p, kind, f->va_bits, ptk_phys_pa_bits(ptk_machine_phys_const(m)),
-			    dram_start(m) & ~(A64_MEMSTART_ALIGN - 1));
-}
-
-/* PHYS_OFFSET: where RAM starts (ARM_PATCH_PHYS_VIRT finds it at boot). */
-static void a32_mm_params(struct ptk_machine *m, enum ptk_mm_kind kind, struct ptk_mm_params *p)
-{
-	ptk_mm_params_arm32(p, kind, ptk_machine_format(m)->entry_shift == 3, dram_start(m));
-}
-
 static const struct cli_arch arches[] = {
-	{ "x86_64", "x86_64", x86_keys, "paging=4|5", x86_format_name, x86_regs, NULL, false,
-	  x86_mm_params },
+	{ "x86_64", "x86_64", x86_keys, "paging=4|5", x86_format_name, x86_regs, NULL, false },
 	{ "arm64", "arm64", a64_keys, "granule=4K|16K|64K va_bits=N", a64_format_name, a64_regs,
-	  a64_pgd_regs, false, a64_mm_params },
-	{ "arm32", "arm32", a32_keys, "lpae", a32_format_name, a32_regs, a32_pgd_regs, true,
-	  a32_mm_params },
+	  a64_pgd_regs, false },
+	{ "arm32", "arm32", a32_keys, "lpae", a32_format_name, a32_regs, a32_pgd_regs, true },
 };
 
 const struct cli_arch *cli_arch_at(size_t i)

@@ -179,8 +179,7 @@ bool cli_is_memmap_key(const char *key);
 /* ram=, reserve=, e820=FILE, preset=NAME [mem=SIZE] into map (empty). */
 int cli_machine_memmap(struct cli *c, const struct cli_args *a, unsigned pa_bits,
 		       struct ptk_memmap *map);
-/* The reserved list into out (CLI_MAX_RAM entries); returns the count. */
-size_t cli_memmap_reserved(const struct ptk_memmap *map, struct ptk_phys_range *out);
+
 
 /* --- architecture tables (arch_regs.c): the one place keyed by fmt->arch -- */
 
@@ -212,8 +211,6 @@ struct cli_arch {
 	const struct cli_reg *regs;	/* NULL-named last */
 	const char *const *pgd_regs;	/* registers pgd_alloc shows with the roots */
 	bool takes_variant;		/* 'machine arm32 lpae': a second word */
-	/* The architecture's memory-model constants for this machine. */
-	void (*mm_params)(struct ptk_machine *m, enum ptk_mm_kind kind, struct ptk_mm_params *p);
 };
 
 const struct cli_arch *cli_arch_find(const char *arch);		/* by fmt->arch */

@@ -308,7 +308,7 @@ static int build_machine(struct cli *c, const struct cli_args *a, const struct p
 	cfg.ram = ram;
 	cfg.nr_ram = ptk_memmap_ram_ranges(&map, ram, CLI_MAX_RAM);
 	cfg.reserved = reserved;
-	cfg.nr_reserved = cli_memmap_reserved(&map, reserved);
+	cfg.nr_reserved = ptk_memmap_phys_ranges(&map, PTK_MEMMAP_RESERVED, reserved, CLI_MAX_RAM);
 	cfg.pa_bits = cli_key(a, "pa_bits") ? bits : 0;
 	if (check_ram_limit(c, ram, cfg.nr_ram))
 		goto out;

@@ -164,28 +164,28 @@ void cli_json_info(struct cli *c, const char *cmd)
 
 /* --- info ------------------------------------------------------------------------------ */
 
+/* One line of a range list: the label on the first line only. */
+static void info_range(struct cli *c, const char *label, size_t i, struct ptk_phys_range r)
+{
+	char sz[32];
+
+	fmt_size(r.size, sz, sizeof(sz));
+	fprintf(c->out, "%-8s 0x%012llx-0x%012llx  %s\n", i ? "" : label, ull(r.base),
+		ull(r.base + r.size - 1), sz);
+}
+
 static void info_ram(struct cli *c)
 {
 	const struct ptk_phys *ph = ptk_machine_phys_const(c->m);
 	char sz[32], backed[32];
 
-	for (size_t i = 0; i < ptk_phys_nr_ranges(ph); i++) {
-		struct ptk_phys_range r = ptk_phys_range_at(ph, i);
-
-		fmt_size(r.size, sz, sizeof(sz));
-		fprintf(c->out, "%-8s 0x%012llx-0x%012llx  %s\n", i ? "" : "ram", ull(r.base),
-			ull(r.base + r.size - 1), sz);
-	}
+	for (size_t i = 0; i < ptk_phys_nr_ranges(ph); i++)
+		info_range(c, "ram", i, ptk_phys_range_at(ph, i));
 	fmt_size(ptk_phys_ram_bytes(ph), sz, sizeof(sz));
 	fmt_size(ptk_phys_backed_bytes(ph), backed, sizeof(backed));
 	fprintf(c->out, "%-8s %s total, %s backed by host memory\n", "", sz, backed);
-	for (size_t i = 0; i < ptk_machine_nr_reserved(c->m); i++) {
-		struct ptk_phys_range r = ptk_machine_reserved_at(c->m, i);
-
-		fmt_size(r.size, sz, sizeof(sz));
-		fprintf(c->out, "%-8s 0x%012llx-0x%012llx  %s\n", i ? "" : "reserved",
-			ull(r.base), ull(r.base + r.size - 1), sz);
-	}
+	for (size_t i = 0; i < ptk_machine_nr_reserved(c->m); i++)
+		info_range(c, "reserved", i, ptk_machine_reserved_at(c->m, i));
 }
 
 int cmd_info(struct cli *c, const struct cli_args *a)

@@ -21,8 +21,6 @@ static const struct {
 int cli_machine_memory_model(struct cli *c, const struct cli_args *a, struct ptk_machine *m)
 {
 	const char *s = cli_key(a, "memory_model");
-	const struct cli_arch *ar = cli_arch_find(ptk_machine_format(m)->arch);
-	struct ptk_mm_params p;
 	int rc;
 
 	if (!s)
@@ -30,8 +28,7 @@ int cli_machine_memory_model(struct cli *c, const struct cli_args *a, struct ptk
 	for (size_t i = 0; i < sizeof(mm_kinds) / sizeof(mm_kinds[0]); i++) {
 		if (strcmp(s, mm_kinds[i].name))
 			continue;
-		ar->mm_params(m, mm_kinds[i].kind, &p);
-		rc = ptk_machine_init_memory_model(m, &p);
+		rc = ptk_machine_init_memory_model(m, mm_kinds[i].kind);
 		return rc ? cli_error(c, "memory_model=%s: %s", s,
 				      ptk_strerror(ptk_machine_error(m), rc)) : 0;
 	}

@@ -112,16 +112,3 @@ int cli_machine_memmap(struct cli *c, const struct cli_args *a, unsigned pa_bits
 		return cli_error(c, "more than %u RAM or reserved ranges", CLI_MAX_RAM);
 	return 0;
 }
-
-/* The reserved list as the library's machine configuration takes it. */
-size_t cli_memmap_reserved(const struct ptk_memmap *map, struct ptk_phys_range *out)
-{
-	size_t n = ptk_memmap_nr(map, PTK_MEMMAP_RESERVED);
-
-	for (size_t i = 0; i < n; i++) {
-		struct ptk_memmap_range r = ptk_memmap_at(map, PTK_MEMMAP_RESERVED, i);
-
-		out[i] = (struct ptk_phys_range){ r.base, r.size };
-	}
-	return n;
-}

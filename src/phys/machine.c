@@ -172,11 +172,16 @@ const struct ptk_memblock *ptk_machine_memblock(const struct ptk_machine *m)
 
 /* The struct page arrays come from memblock, as sparse_init() and
  * alloc_node_mem_map() take them at boot: once per machine. */
-int ptk_machine_init_memory_model(struct ptk_machine *m, const struct ptk_mm_params *p)
+int ptk_machine_init_memory_model(struct ptk_machine *m, enum ptk_mm_kind kind)
 {
+	struct ptk_mm_params p;
+	int rc;
+
 	if (m->mm)
 		return ptk_err(&m->err, -EEXIST, "the machine already has a memory model");
-	return ptk_mm_create(&m->mm, p, m->boot.mb, m->phys, &m->err);
+	rc = ptk_mm_params_for(&p, kind, m->fmt, ptk_phys_pa_bits(m->phys),
+			       ptk_memblock_start_of_DRAM(m->boot.mb), &m->err);
+	return rc ? rc : ptk_mm_create(&m->mm, &p, m->boot.mb, m->phys, &m->err);
 }
 
 struct ptk_mm_model *ptk_machine_mm(struct ptk_machine *m) { return m->mm; }

@@ -58,16 +58,22 @@ struct ptk_memmap_range ptk_memmap_at(const struct ptk_memmap *map,
 	return map->ranges[kind][i];
 }
 
+size_t ptk_memmap_phys_ranges(const struct ptk_memmap *map, enum ptk_memmap_kind kind,
+			      struct ptk_phys_range *out, size_t max)
+{
+	size_t n = ptk_memmap_nr(map, kind);
+
+	for (size_t i = 0; i < n && i < max; i++) {
+		out[i].base = map->ranges[kind][i].base;
+		out[i].size = map->ranges[kind][i].size;
+	}
+	return n;
+}
+
 size_t ptk_memmap_ram_ranges(const struct ptk_memmap *map, struct ptk_phys_range *out,
 			     size_t max)
 {
-	size_t n = map->nr[PTK_MEMMAP_RAM];
-
-	for (size_t i = 0; i < n && i < max; i++) {
-		out[i].base = map->ranges[PTK_MEMMAP_RAM][i].base;
-		out[i].size = map->ranges[PTK_MEMMAP_RAM][i].size;
-	}
-	return n;
+	return ptk_memmap_phys_ranges(map, PTK_MEMMAP_RAM, out, max);
 }
 
 /* --- building a map: copy, add with checks, commit ----------------------- */

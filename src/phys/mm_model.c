@@ -78,68 +78,6 @@ static bool is_sparse(const struct ptk_mm_model *m)
 	return m->p.kind != PTK_MM_FLATMEM;
 }
 
-/* ---- parameters ---- */
-
-static void set_zones(struct ptk_mm_params *p, unsigned int n, const uint64_t *end,
-		      const char *const *name)
-{
-	p->nr_zones = n;
-	for (unsigned int z = 0; z < n; z++) {
-		p->zone_end_pfn[z] = end[z];
-		p->zone_name[z] = name[z];
-	}
-}
-
-void ptk_mm_params_x86_64(struct ptk_mm_params *p, enum ptk_mm_kind kind, bool la57)
-{
-	static const uint64_t end[] = { 0x1000, 0x100000, UINT64_MAX, UINT64_MAX };
-	static const char *const name[] = { "DMA", "DMA32", "Normal", "Movable" };
-
-	memset(p, 0, sizeof(*p));
-	p->kind = kind;
-	p->bits_per_long = 64;
-	p->section_size_bits = 27;		/* asm/sparsemem.h */
-	p->max_physmem_bits = la57 ? 52 : 46;
-	p->nodes_shift = 6;			/* x86_64_defconfig NODES_SHIFT */
-	p->vmemmap_start = la57 ? 0xffd4000000000000ull : 0xffffea0000000000ull;
-	set_zones(p, 4, end, name);
-}
-
-void ptk_mm_params_arm64(struct ptk_mm_params *p, enum ptk_mm_kind kind, unsigned int va_bits,
-			 unsigned int pa_bits, uint64_t memstart_addr)
-{
-	/* zone_dma_bits 32: ZONE_DMA is the low 4 GiB, ZONE_DMA32 empty */
-	static const uint64_t end[] = { 0x100000, 0x100000, UINT64_MAX, UINT64_MAX };
-	static const char *const name[] = { "DMA", "DMA32", "Normal", "Movable" };
-	const unsigned int vmemmap_shift = PAGE_SHIFT - 6;	/* STRUCT_PAGE_MAX_SHIFT */
-
-	memset(p, 0, sizeof(*p));
-	p->kind = kind;
-	p->bits_per_long = 64;
-	p->section_size_bits = 27;
-	p->max_physmem_bits = pa_bits;
-	p->nodes_shift = 4;			/* arch/arm64/Kconfig default */
-	p->vmemmap_start = 0 - (1ull << (va_bits - vmemmap_shift));
-	p->phys_offset = memstart_addr;
-	set_zones(p, 4, end, name);
-}
-
-void ptk_mm_params_arm32(struct ptk_mm_params *p, enum ptk_mm_kind kind, bool lpae,
-			 uint64_t phys_offset)
-{
-	static const char *const name[] = { "Normal", "HighMem", "Movable" };
-	uint64_t end[] = { (phys_offset + (768ull << 20)) >> PAGE_SHIFT, UINT64_MAX,
-			   UINT64_MAX };
-
-	memset(p, 0, sizeof(*p));
-	p->kind = kind;
-	p->bits_per_long = 32;
-	p->section_size_bits = 28;
-	p->max_physmem_bits = lpae ? 36 : 32;
-	p->phys_offset = phys_offset;
-	set_zones(p, 3, end, name);
-}
-
 /* ZONES_SHIFT from MAX_NR_ZONES, include/linux/page-flags-layout.h */
 static int zones_shift(unsigned int nr_zones)
 {

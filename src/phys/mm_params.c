@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Each architecture's memory-model constants, as a 6.1 defconfig kernel
+ * has them (asm/sparsemem.h, asm/pgtable*.h, the zone limits of
+ * paging_init()/zone_sizes_init()), and the choice among them for a
+ * machine's format.  The boot layer's kernel layout will take these over.
+ */
+#include <string.h>
+
+#include <ptkit/arch.h>
+#include <ptkit/error.h>
+#include <ptkit/mm_model.h>
+#include <ptkit/phys.h>
+
+static void set_zones(struct ptk_mm_params *p, unsigned int n, const uint64_t *end,
+		      const char *const *name)
+{
+	p->nr_zones = n;
+	for (unsigned int z = 0; z < n; z++) {
+		p->zone_end_pfn[z] = end[z];
+		p->zone_name[z] = name[z];
+	}
+}
+
+void ptk_mm_params_x86_64(struct ptk_mm_params *p, enum ptk_mm_kind kind, bool la57)
+{
+	static const uint64_t end[] = { 0x1000, 0x100000, UINT64_MAX, UINT64_MAX };
+	static const char *const name[] = { "DMA", "DMA32", "Normal", "Movable" };
+
+	memset(p, 0, sizeof(*p));
+	p->kind = kind;
+	p->bits_per_long = 64;
+	p->section_size_bits = 27;		/* asm/sparsemem.h */
+	p->max_physmem_bits = la57 ? 52 : 46;
+	p->nodes_shift = 6;			/* x86_64_defconfig NODES_SHIFT */
+	p->vmemmap_start = la57 ? 0xffd4000000000000ull : 0xffffea0000000000ull;
+	set_zones(p, 4, end, name);
+}
+
+void ptk_mm_params_arm64(struct ptk_mm_params *p, enum ptk_mm_kind kind, unsigned int va_bits,
+			 unsigned int pa_bits, uint64_t memstart_addr)
+{
+	/* zone_dma_bits 32: ZONE_DMA is the low 4 GiB, ZONE_DMA32 empty */
+	static const uint64_t end[] = { 0x100000, 0x100000, UINT64_MAX, UINT64_MAX };
+	static const char *const name[] = { "DMA", "DMA32", "Normal", "Movable" };
+	const unsigned int vmemmap_shift = PTK_PAGE_SHIFT - 6;	/* STRUCT_PAGE_MAX_SHIFT */
+
+	memset(p, 0, sizeof(*p));
+	p->kind = kind;
+	p->bits_per_long = 64;
+	p->section_size_bits = 27;
+	p->max_physmem_bits = pa_bits;
+	p->nodes_shift = 4;			/* arch/arm64/Kconfig default */
+	p->vmemmap_start = 0 - (1ull << (va_bits - vmemmap_shift));
+	p->phys_offset = memstart_addr;
+	set_zones(p, 4, end, name);
+}
+
+void ptk_mm_params_arm32(struct ptk_mm_params *p, enum ptk_mm_kind kind, bool lpae,
+			 uint64_t phys_offset)
+{
+	static const char *const name[] = { "Normal", "HighMem", "Movable" };
+	uint64_t end[] = { (phys_offset + (768ull << 20)) >> PTK_PAGE_SHIFT, UINT64_MAX,
+			   UINT64_MAX };
+
+	memset(p, 0, sizeof(*p));
+	p->kind = kind;
+	p->bits_per_long = 32;
+	p->section_size_bits = 28;
+	p->max_physmem_bits = lpae ? 36 : 32;
+	p->phys_offset = phys_offset;
+	set_zones(p, 3, end, name);
+}
+
+/* memstart_addr: the start of DRAM rounded down to ARM64_MEMSTART_ALIGN,
+ * 1 GiB with 4K pages (arch/arm64/mm/init.c). */
+#define ARM64_MEMSTART_ALIGN (1ull << 30)
+
+static void x86_64_params_for(struct ptk_mm_params *p, enum ptk_mm_kind kind,
+			      const struct ptk_format *f, unsigned pa_bits, uint64_t dram_start)
+{
+	(void)pa_bits, (void)dram_start;
+	ptk_mm_params_x86_64(p, kind, f->nlevels == 5);
+}
+
+static void arm64_params_for(struct ptk_mm_params *p, enum ptk_mm_kind kind,
+			     const struct ptk_format *f, unsigned pa_bits, uint64_t dram_start)
+{
+	ptk_mm_params_arm64(p, kind, f->va_bits, pa_bits,
+			    dram_start & ~(ARM64_MEMSTART_ALIGN - 1));
+}
+
+/* PHYS_OFFSET is where RAM starts (ARM_PATCH_PHYS_VIRT finds it at boot);
+ * LPAE is the format with 8-byte descriptors. */
+static void arm32_params_for(struct ptk_mm_params *p, enum ptk_mm_kind kind,
+			     const struct ptk_format *f, unsigned pa_bits, uint64_t dram_start)
+{
+	(void)pa_bits;
+	ptk_mm_params_arm32(p, kind, f->entry_shift == 3, dram_start);
+}
+
+static const struct {
+	const char *arch;
+	void (*params_for)(struct ptk_mm_params *p, enum ptk_mm_kind kind,
+			   const struct ptk_format *f, unsigned pa_bits, uint64_t dram_start);
+} arch_params[] = {
+	{ "x86_64", x86_64_params_for },
+	{ "arm64", arm64_params_for },
+	{ "arm32", arm32_params_for },
+};
+
+int ptk_mm_params_for(struct ptk_mm_params *p, enum ptk_mm_kind kind,
+		      const struct ptk_format *f, unsigned pa_bits, uint64_t dram_start,
+		      struct ptk_error *err)
+{
+	for (size_t i = 0; i < sizeof(arch_params) / sizeof(arch_params[0]); i++) {
+		if (strcmp(arch_params[i].arch, f->arch))
+			continue;
+		arch_params[i].params_for(p, kind, f, pa_bits, dram_start);
+		return 0;
+	}
+	return ptk_err(err, -EINVAL, "%s: no memory-model constants for architecture %s",
+		       f->name, f->arch);
+}
