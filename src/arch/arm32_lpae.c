@@ -384,9 +384,10 @@ static void lpae_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu
  * (PMD_TYPE_TABLE and the address), without the PMD_PXNTABLE Linux adds to
  * user page tables (_PAGE_USER_TABLE): the engine does not know whom a
  * table serves, and user leaves carry PXN themselves, so the leaf decides. */
-static uint64_t lpae_mk_table(const struct ptk_format *f, unsigned lvl, uint64_t table_pa)
+static uint64_t lpae_mk_table(const struct ptk_format *f, unsigned lvl, uint64_t table_pa,
+			      const struct ptk_prot *below)
 {
-	(void)f, (void)lvl;
+	(void)f, (void)lvl, (void)below;
 	return (table_pa & PTK_ARM32_LPAE_ADDR_MASK) | PTK_ARM32_LPAE_TYPE_TABLE;
 }
 
@@ -530,14 +531,15 @@ static int lpae_describe(const struct ptk_format *f, unsigned lvl, uint64_t e, c
 
 /* pg_level[].mask of arch/arm/mm/dump.c: what note_page() compares at a
  * Linux level.  A PTE's includes its memory type; a section's does not. */
-static uint64_t lpae_ptdump_val(const struct ptk_format *f, int pglevel, uint64_t raw)
+static uint64_t lpae_ptdump_val(const struct ptk_format *f, int pglevel, uint64_t raw,
+			       uint64_t table_entry)
 {
 	const uint64_t sect = PTK_ARM32_LPAE_USER | PTK_ARM32_LPAE_SW_RDONLY |
 			      PTK_ARM32_LPAE_RDONLY | PTK_ARM32_LPAE_XN | PTK_ARM32_LPAE_SHARED;
 	const uint64_t pte = PTK_ARM32_LPAE_USER | PTK_ARM32_LPAE_SW_RDONLY | PTK_ARM32_LPAE_XN |
 			     PTK_ARM32_LPAE_SHARED | PTK_ARM32_LPAE_ATTRINDX_MASK;
 
-	(void)f;
+	(void)f, (void)table_entry;
 	return raw & (pglevel == PTK_PTE ? pte : sect);
 }
 
