@@ -316,6 +316,9 @@ struct ptk_format {
 	uint8_t min_pa_bits;
 	uint8_t default_pa_bits;
 	uint8_t nroots;
+	/* The VA space is [0, 2^va_bits), not two canonical halves: one root
+	 * spans it unsigned (ARM's short descriptors with TTBCR.N = 0). */
+	bool va_unsigned;
 	/* Root r's table sits at hardware level root_level[r] and its entry 0
 	 * maps root_base[r] (ARMv7 LPAE's TTBR1 starts at level 2 under a
 	 * 3G/1G split).  Zero for roots that start at the top. */
@@ -362,13 +365,16 @@ static inline unsigned ptk_level_index(const struct ptk_format *f, unsigned lvl,
 }
 
 /* A VA assembled from indices in the format's canonical form.  One root
- * (x86) spans both halves: sign-extend bit va_bits - 1.  Two roots (Arm's
+ * (x86) spans both halves: sign-extend bit va_bits - 1; an unsigned
+ * space zero-extends.  Two roots (Arm's
  * TTBR0/TTBR1) span va_bits each, the lower or the upper end of the
  * space: bit 63 says which. */
 static inline uint64_t ptk_va_canonical(const struct ptk_format *f, uint64_t va)
 {
 	uint64_t high = ~0ull << f->va_bits;
 
+	if (f->va_unsigned)
+		return va & ~high;
 	if (f->nroots > 1)
 		return (va >> 63) ? va | high : va & ~high;
 	return (uint64_t)((int64_t)(va << (64 - f->va_bits)) >> (64 - f->va_bits));

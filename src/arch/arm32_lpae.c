@@ -17,7 +17,6 @@
  * (NS and NSTable are ignored, as in Non-secure PL1&0), alignment faults.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 
 #include "arch/arm32_lpae_priv.h"
@@ -468,17 +467,6 @@ static void lpae_decode(const struct ptk_format *f, unsigned lvl, uint64_t e, st
 
 /* --- rendering ------------------------------------------------------------------- */
 
-__attribute__((format(printf, 4, 5)))
-static int lpae_cat(char *buf, size_t len, int n, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	n += vsnprintf(buf + n, len > (size_t)n ? len - n : 0, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
 /* "VALID TABLE XNTable", "VALID PAGE AF SH=IS AttrIndx=7(normal) AP=RO_PL1 XN nG SW_RDONLY". */
 static int lpae_describe(const struct ptk_format *f, unsigned lvl, uint64_t e, char *buf,
 			 size_t len)
@@ -501,7 +489,7 @@ static int lpae_describe(const struct ptk_format *f, unsigned lvl, uint64_t e, c
 
 		n = snprintf(buf, len, "VALID TABLE%s", apt[(e >> 61) & 3]);
 		if (format_bitnames(more, sizeof(more), e, names, 3))
-			n = lpae_cat(buf, len, n, " %s", more);
+			n = format_cat(buf, len, n, " %s", more);
 	} else if (!(e & PTK_ARM32_LPAE_TABLE_BIT) && last) {
 		return snprintf(buf, len, "RESERVED (type 01 at level 3)");
 	} else {
@@ -516,15 +504,15 @@ static int lpae_describe(const struct ptk_format *f, unsigned lvl, uint64_t e, c
 
 		n = snprintf(buf, len, "VALID %s", last ? "PAGE" : "BLOCK");
 		if (e & PTK_ARM32_LPAE_AF)
-			n = lpae_cat(buf, len, n, " AF");
-		n = lpae_cat(buf, len, n, " SH=%s AttrIndx=%u(%s) AP=%s",
+			n = format_cat(buf, len, n, " AF");
+		n = format_cat(buf, len, n, " SH=%s AttrIndx=%u(%s) AP=%s",
 			     sh[(e >> PTK_ARM32_LPAE_SH_SHIFT) & 3], idx,
 			     f->memtype_names[ptk_arm32_lpae_memtype(idx)], ap[(e >> 6) & 3]);
 		if (format_bitnames(more, sizeof(more), e, names, sizeof(names) / sizeof(names[0])))
-			n = lpae_cat(buf, len, n, " %s", more);
+			n = format_cat(buf, len, n, " %s", more);
 	}
 	if (e & PTK_ARM32_LPAE_OA_HIGH_MASK)
-		n = lpae_cat(buf, len, n, " OA[47:40]=%#llx",
+		n = format_cat(buf, len, n, " OA[47:40]=%#llx",
 			     (unsigned long long)((e >> 40) & 0xff));
 	return n;
 }
@@ -554,10 +542,6 @@ static uint64_t lpae_ptdump_val(const struct ptk_format *f, int pglevel, uint64_
 static int lpae_ptdump_prot(const struct ptk_format *f, int pglevel, uint64_t prot, char *buf,
 			    size_t len)
 {
-	struct prot_bits {
-		uint64_t mask, val;
-		const char *set, *clear;
-	};
 	static const struct prot_bits section_bits[] = {
 		{ PTK_ARM32_LPAE_USER, PTK_ARM32_LPAE_USER, "USR", NULL },
 		{ PTK_ARM32_LPAE_SW_RDONLY | PTK_ARM32_LPAE_RDONLY,
@@ -595,13 +579,7 @@ static int lpae_ptdump_prot(const struct ptk_format *f, int pglevel, uint64_t pr
 		name = "PGD";
 	}
 	n = snprintf(buf, len, "%s", name);
-	for (size_t i = 0; prot && i < nbits; i++) {
-		const char *s = (prot & bits[i].mask) == bits[i].val ? bits[i].set : bits[i].clear;
-
-		if (s)
-			n = lpae_cat(buf, len, n, " %s", s);
-	}
-	return n;
+	return prot ? format_dump_prot(buf, len, n, prot, bits, nbits) : n;
 }
 
 /* --- control state ------------------------------------------------------------------- */

@@ -400,6 +400,41 @@ static int reap_if_empty(struct range_ctx *c, unsigned lvl, struct table_view *t
 	return -unlinked;
 }
 
+/*
+ * A forced leaf may take the place of a table that only its allocation's
+ * sharing put there (Linux's arm links both entries of a pmd pair to one
+ * pte page): an empty table beside a live one.  The allocation goes when
+ * no entry links it any more.
+ */
+static bool empty_shared_table(const struct range_ctx *c, unsigned lvl, const struct ptk_desc *d)
+{
+	const struct ptk_format *f = c->f;
+	const uint8_t *t;
+
+	if (c->op != RANGE_MAP || d->type != PTK_DESC_TABLE || lvl + 1u >= f->nlevels ||
+	    table_share(f, lvl + 1) < 2 || c->page_size < ptk_level_size(f, lvl))
+		return false;
+	t = table_for_read(c->pt, lvl + 1, d->addr);
+	return t && entries_none(f, t, 0, ptk_entries_per_table(f, lvl + 1));
+}
+
+static void release_if_unlinked(struct range_ctx *c, unsigned lvl, struct table_view *tv,
+				unsigned idx, uint64_t table)
+{
+	const struct ptk_format *f = c->f;
+	unsigned n = table_share(f, lvl + 1), first = idx & ~(n - 1);
+	uint64_t base = table_alloc_base(f, lvl + 1, table);
+
+	for (unsigned k = 0; k < n; k++) {
+		struct ptk_desc d;
+
+		f->ops->decode(f, lvl, table_get(f, tv->bytes, first + k), &d);
+		if (d.type == PTK_DESC_TABLE && table_alloc_base(f, lvl + 1, d.addr) == base)
+			return;
+	}
+	pgtable_free_table(c->pt, lvl + 1, base);
+}
+
 static int plan_entry(struct range_ctx *c, unsigned lvl, enum range_action a,
 		      const struct ptk_desc *d, uint64_t va, uint64_t last)
 {
@@ -440,11 +475,14 @@ static int range_table(struct range_ctx *c, unsigned lvl, struct table_view *tv,
 		unsigned idx = ptk_level_index(f, lvl, va);
 		struct ptk_desc d;
 		enum range_action a;
-		uint64_t raw;
+		uint64_t raw, stale;
 
 		if (sub_last > last)
 			sub_last = last;
 		view_entry(c, tv, lvl, idx, &raw, &d);
+		stale = empty_shared_table(c, lvl, &d) ? d.addr : 0;
+		if (stale)
+			d.type = PTK_DESC_INVALID;
 		a = range_decide(c, lvl, &d, va, sub_last);
 		if (c->planning) {
 			rc = plan_entry(c, lvl, a, &d, va, sub_last);
@@ -455,6 +493,10 @@ static int range_table(struct range_ctx *c, unsigned lvl, struct table_view *tv,
 			delta += reap_if_empty(c, lvl, tv, idx, d.addr, va);
 		} else {
 			delta += act_entry(c, lvl, tv, idx, a, raw, &d, va, sub_last);
+			if (stale && a == RA_LEAF) {
+				delta--;	/* the entry was live already */
+				release_if_unlinked(c, lvl, tv, idx, stale);
+			}
 		}
 		if (sub_last == last)
 			break;
