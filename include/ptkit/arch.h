@@ -60,6 +60,21 @@ struct ptk_level_geom {
 	uint8_t bits;		/* index width */
 	bool leaf;		/* may hold a block/page mapping */
 	enum ptk_pglevel pglevel; /* the Linux level it plays */
+	/*
+	 * How tables of this level sit in memory, for formats whose tables are
+	 * not one page of 2^bits entries (0 everywhere: the format's
+	 * table_shift, one table per allocation, no copy).  ARM's
+	 * short-descriptor format under Linux: a 16 KiB first-level table; a
+	 * 4 KiB page holding the second-level tables of two consecutive
+	 * first-level entries (1 KiB each, Linux's ptes) and, 2 KiB above
+	 * them, the hardware's copies (pgtable-2level.h).
+	 */
+	uint8_t table_shift;	/* log2 bytes of one table as the engine reads it */
+	uint8_t alloc_shift;	/* log2 bytes allocated at once for such tables */
+	uint8_t share_shift;	/* log2 of the tables in one allocation: consecutive
+				 * parent entries, linked together (Linux's pmd pair) */
+	uint16_t hw_off;	/* the hardware's copy of each entry, from
+				 * ops->hw_entry(), lies hw_off bytes above it */
 };
 
 /* Control state of the CPU that affects translation.  Root registers
@@ -233,8 +248,11 @@ struct ptk_format_ops {
 			     const struct ptk_walk_req *req,
 			     const struct ptk_walk_acc *acc, unsigned leaf_lvl,
 			     struct ptk_fault *fault);
-	/* Encoders and decoder used by the engine. */
-	uint64_t (*mk_table)(const struct ptk_format *f, unsigned lvl, uint64_t table_pa);
+	/* Encoders and decoder used by the engine.  mk_table() is told the
+	 * protection of what the table is made for (NULL: not known), for
+	 * formats whose table entries depend on it (ARM's domains). */
+	uint64_t (*mk_table)(const struct ptk_format *f, unsigned lvl, uint64_t table_pa,
+			     const struct ptk_prot *below);
 	int (*mk_leaf)(const struct ptk_format *f, unsigned lvl, uint64_t pa,
 		       const struct ptk_prot *prot, uint64_t *raw);
 	void (*decode)(const struct ptk_format *f, unsigned lvl, uint64_t raw,
@@ -244,8 +262,11 @@ struct ptk_format_ops {
 	int (*describe)(const struct ptk_format *f, unsigned lvl, uint64_t raw,
 			char *buf, size_t len);
 	/* ptdump: the bits Linux's note_page() compares for an entry at this
-	 * Linux level (pg_level[].mask).  Optional: raw & ptdump_mask. */
-	uint64_t (*ptdump_val)(const struct ptk_format *f, int pglevel, uint64_t raw);
+	 * Linux level (pg_level[].mask), given the table entry that led to it
+	 * (0 at a root), which arm's dump takes the domain from.  Optional:
+	 * raw & ptdump_mask. */
+	uint64_t (*ptdump_val)(const struct ptk_format *f, int pglevel, uint64_t raw,
+			       uint64_t table_entry);
 	/* ptdump: the attribute columns of Linux's dumper for this entry. */
 	int (*ptdump_prot)(const struct ptk_format *f, int pglevel, uint64_t raw,
 			   char *buf, size_t len);
@@ -266,6 +287,9 @@ struct ptk_format_ops {
 	 * Optional; without it the walker calls select_root(). */
 	int (*walk_root)(const struct ptk_format *f, const struct ptk_cpu *cpu,
 			 const struct ptk_walk_req *req, struct ptk_fault *fault);
+	/* The hardware's copy of an entry the engine writes at a level with
+	 * hw_off (Linux's set_pte_ext(): the hardware pte from Linux's). */
+	uint64_t (*hw_entry)(const struct ptk_format *f, unsigned lvl, uint64_t raw);
 };
 
 /* How a format's Linux ptdump (its note_page()) differs from x86's. */
@@ -292,6 +316,9 @@ struct ptk_format {
 	uint8_t min_pa_bits;
 	uint8_t default_pa_bits;
 	uint8_t nroots;
+	/* The VA space is [0, 2^va_bits), not two canonical halves: one root
+	 * spans it unsigned (ARM's short descriptors with TTBCR.N = 0). */
+	bool va_unsigned;
 	/* Root r's table sits at hardware level root_level[r] and its entry 0
 	 * maps root_base[r] (ARMv7 LPAE's TTBR1 starts at level 2 under a
 	 * 3G/1G split).  Zero for roots that start at the top. */
@@ -338,13 +365,16 @@ static inline unsigned ptk_level_index(const struct ptk_format *f, unsigned lvl,
 }
 
 /* A VA assembled from indices in the format's canonical form.  One root
- * (x86) spans both halves: sign-extend bit va_bits - 1.  Two roots (Arm's
+ * (x86) spans both halves: sign-extend bit va_bits - 1; an unsigned
+ * space zero-extends.  Two roots (Arm's
  * TTBR0/TTBR1) span va_bits each, the lower or the upper end of the
  * space: bit 63 says which. */
 static inline uint64_t ptk_va_canonical(const struct ptk_format *f, uint64_t va)
 {
 	uint64_t high = ~0ull << f->va_bits;
 
+	if (f->va_unsigned)
+		return va & ~high;
 	if (f->nroots > 1)
 		return (va >> 63) ? va | high : va & ~high;
 	return (uint64_t)((int64_t)(va << (64 - f->va_bits)) >> (64 - f->va_bits));
@@ -353,6 +383,19 @@ static inline uint64_t ptk_va_canonical(const struct ptk_format *f, uint64_t va)
 static inline unsigned ptk_entries_per_table(const struct ptk_format *f, unsigned lvl)
 {
 	return 1u << f->level[lvl].bits;
+}
+
+/* Bytes of one table of a level, as its entries are read. */
+static inline uint64_t ptk_table_bytes(const struct ptk_format *f, unsigned lvl)
+{
+	return 1ull << (f->level[lvl].table_shift ? f->level[lvl].table_shift : f->table_shift);
+}
+
+/* Bytes allocated at once for tables of a level (and their copies). */
+static inline uint64_t ptk_table_alloc_bytes(const struct ptk_format *f, unsigned lvl)
+{
+	return f->level[lvl].alloc_shift ? 1ull << f->level[lvl].alloc_shift
+					 : ptk_table_bytes(f, lvl);
 }
 
 const char *ptk_pglevel_name(enum ptk_pglevel l);

@@ -9,8 +9,10 @@
  *
  * The long-descriptor format (TTBCR.EAE = 1, LPAE) is built from its name,
  * "arm32-lpae[-3g|-2g]" (docs/arm32.md): ptk_format_build("arm32-lpae",
- * &fmt, &err).  The short-descriptor format's constants will sit beside
- * these, named PTK_ARM32_SD_*.
+ * &fmt, &err).  The short-descriptor format (TTBCR.EAE = 0) with Linux's
+ * 2-level layout (pgtable-2level.h) is "arm32" (TTBCR.N = 0, one root, as
+ * Linux uses it) or "arm32-n1".."arm32-n7" (TTBR0 below 2^(32-N), TTBR1
+ * above); its constants are PTK_ARM32_SD_* and PTK_ARM32_L_PTE_*.
  */
 #ifndef PTKIT_ARM32_H
 #define PTKIT_ARM32_H
@@ -89,6 +91,191 @@ static inline unsigned ptk_arm32_lpae_memtype(unsigned attrindx) { return (attri
  */
 #define PTK_ARM32_ACC_PX       (1u << 16)	/* PL1 may execute: XN, PXN, WXN, UWXN */
 #define PTK_ARM32_ACC_UX       (1u << 17)	/* PL0 may execute: PL0 read, XN, WXN */
+/* Short format only: PL0 may write (AP[2:0] = 011, or 01x with AFE); 'w'
+ * is PL1's, and 'r' PL1 may read (not under AP[2:0] = 000). */
+#define PTK_ARM32_ACC_UW       (1u << 18)
+
+/* --- short-descriptor format (TTBCR.EAE = 0), B3.5.1 ------------------------ */
+
+/* First-level descriptors; Linux's names (pgtable-2level-hwdef.h) after. */
+#define PTK_ARM32_SD_L1_TYPE_MASK   3u
+#define PTK_ARM32_SD_L1_FAULT       0u
+#define PTK_ARM32_SD_L1_TABLE       1u		/* PMD_TYPE_TABLE */
+#define PTK_ARM32_SD_L1_SECT        2u		/* PMD_TYPE_SECT; 3 = section with PXN */
+#define PTK_ARM32_SD_DOMAIN_SHIFT   5
+#define PTK_ARM32_SD_DOMAIN_MASK    (0xfu << 5)	/* PMD_DOMAIN_MASK */
+#define PTK_ARM32_SD_DOMAIN(d)      ((uint32_t)(d) << 5)
+/* Page-table descriptor */
+#define PTK_ARM32_SD_TBL_PXN        (1u << 2)	/* PMD_PXNTABLE */
+#define PTK_ARM32_SD_TBL_NS         (1u << 3)
+#define PTK_ARM32_SD_TBL_BIT4       (1u << 4)	/* PMD_BIT4: SBZ on v7, Linux sets it */
+#define PTK_ARM32_SD_TBL_ADDR_MASK  0xfffffc00u	/* a 1 KiB second-level table */
+/* Section and supersection descriptors */
+#define PTK_ARM32_SD_SECT_PXN       (1u << 0)	/* PMD_SECT_PXN */
+#define PTK_ARM32_SD_SECT_B         (1u << 2)	/* PMD_SECT_BUFFERABLE */
+#define PTK_ARM32_SD_SECT_C         (1u << 3)	/* PMD_SECT_CACHEABLE */
+#define PTK_ARM32_SD_SECT_XN        (1u << 4)	/* PMD_SECT_XN */
+#define PTK_ARM32_SD_SECT_AP0       (1u << 10)	/* PMD_SECT_AP_WRITE; the AF under SCTLR.AFE */
+#define PTK_ARM32_SD_SECT_AP1       (1u << 11)	/* PMD_SECT_AP_READ: PL0 access */
+#define PTK_ARM32_SD_SECT_TEX_SHIFT 12		/* PMD_SECT_TEX(x) */
+#define PTK_ARM32_SD_SECT_TEX0      (1u << 12)
+#define PTK_ARM32_SD_SECT_APX       (1u << 15)	/* PMD_SECT_APX: AP[2], read-only */
+#define PTK_ARM32_SD_SECT_S         (1u << 16)	/* PMD_SECT_S */
+#define PTK_ARM32_SD_SECT_NG        (1u << 17)	/* PMD_SECT_nG */
+#define PTK_ARM32_SD_SECT_SUPER     (1u << 18)	/* PMD_SECT_SUPER */
+#define PTK_ARM32_SD_SECT_NS        (1u << 19)
+#define PTK_ARM32_SD_SECT_ADDR_MASK  0xfff00000u
+#define PTK_ARM32_SD_SUPER_ADDR_MASK 0xff000000u
+/* Supersection extended base address: PA[35:32] in bits 23:20, PA[39:36]
+ * in bits 8:5 (where a section has its domain: supersections are domain 0). */
+#define PTK_ARM32_SD_SUPER_PA35_SHIFT 20
+#define PTK_ARM32_SD_SUPER_PA39_SHIFT 5
+
+/* Second-level (hardware) descriptors */
+#define PTK_ARM32_SD_L2_TYPE_MASK   3u
+#define PTK_ARM32_SD_L2_FAULT       0u
+#define PTK_ARM32_SD_L2_LARGE       1u		/* PTE_TYPE_LARGE: 64 KiB */
+#define PTK_ARM32_SD_L2_SMALL       2u		/* PTE_TYPE_SMALL: 4 KiB; bit 0 is its XN */
+#define PTK_ARM32_SD_PTE_XN         (1u << 0)	/* PTE_EXT_XN (small pages) */
+#define PTK_ARM32_SD_PTE_B          (1u << 2)	/* PTE_BUFFERABLE */
+#define PTK_ARM32_SD_PTE_C          (1u << 3)	/* PTE_CACHEABLE */
+#define PTK_ARM32_SD_PTE_AP0        (1u << 4)	/* PTE_EXT_AP0; the AF under SCTLR.AFE */
+#define PTK_ARM32_SD_PTE_AP1        (1u << 5)	/* PTE_EXT_AP1: PL0 access */
+#define PTK_ARM32_SD_PTE_TEX0       (1u << 6)	/* PTE_EXT_TEX(1) (small pages) */
+#define PTK_ARM32_SD_PTE_APX        (1u << 9)	/* PTE_EXT_APX: AP[2] */
+#define PTK_ARM32_SD_PTE_S          (1u << 10)	/* PTE_EXT_SHARED */
+#define PTK_ARM32_SD_PTE_NG         (1u << 11)	/* PTE_EXT_NG */
+#define PTK_ARM32_SD_LARGE_TEX0     (1u << 12)	/* large pages: TEX in bits 14:12 */
+#define PTK_ARM32_SD_LARGE_XN       (1u << 15)
+#define PTK_ARM32_SD_SMALL_ADDR_MASK 0xfffff000u
+#define PTK_ARM32_SD_LARGE_ADDR_MASK 0xffff0000u
+
+/* Linux's pte (pgtable-2level.h): the entry Linux reads and writes; the
+ * hardware's is made from it by set_pte_ext(), 2048 bytes above. */
+#define PTK_ARM32_L_PTE_PRESENT     (1u << 0)
+#define PTK_ARM32_L_PTE_YOUNG       (1u << 1)
+#define PTK_ARM32_L_PTE_MT_SHIFT    2
+#define PTK_ARM32_L_PTE_MT_MASK     (0xfu << 2)
+#define PTK_ARM32_L_PTE_DIRTY       (1u << 6)
+#define PTK_ARM32_L_PTE_RDONLY      (1u << 7)
+#define PTK_ARM32_L_PTE_USER        (1u << 8)
+#define PTK_ARM32_L_PTE_XN          (1u << 9)
+#define PTK_ARM32_L_PTE_SHARED      (1u << 10)
+#define PTK_ARM32_L_PTE_NONE        (1u << 11)
+/* L_PTE_MT_* values (the field's value, before the shift) */
+#define PTK_ARM32_L_MT_UNCACHED      0x0u
+#define PTK_ARM32_L_MT_BUFFERABLE    0x1u
+#define PTK_ARM32_L_MT_WRITETHROUGH  0x2u
+#define PTK_ARM32_L_MT_WRITEBACK     0x3u
+#define PTK_ARM32_L_MT_DEV_SHARED    0x4u
+#define PTK_ARM32_L_MT_MINICACHE     0x6u
+#define PTK_ARM32_L_MT_WRITEALLOC    0x7u
+#define PTK_ARM32_L_MT_DEV_WC        0x9u
+#define PTK_ARM32_L_MT_DEV_CACHED    0xbu
+#define PTK_ARM32_L_MT_DEV_NONSHARED 0xcu
+#define PTK_ARM32_L_MT_VECTORS       0xfu
+/* Linux's pte page: Linux's two tables, then the hardware's (PTE_HWTABLE_OFF). */
+#define PTK_ARM32_PTE_HWTABLE_OFF   2048u
+
+/* Domains (asm/domain.h, without CONFIG_IO_36) and DACR fields (B4.1.43) */
+#define PTK_ARM32_DOMAIN_KERNEL     0u
+#define PTK_ARM32_DOMAIN_USER       1u
+#define PTK_ARM32_DOMAIN_IO         2u
+#define PTK_ARM32_DOMAIN_VECTORS    3u
+#define PTK_ARM32_DACR_NOACCESS     0u
+#define PTK_ARM32_DACR_CLIENT       1u
+#define PTK_ARM32_DACR_MANAGER      3u
+static inline unsigned ptk_arm32_dacr_field(uint32_t dacr, unsigned domain)
+{
+	return (dacr >> (2 * domain)) & 3;
+}
+/* Linux 6.1 on ARMv7 (CPU_SW_DOMAIN_PAN, no CPU_USE_DOMAINS, so
+ * DOMAIN_MANAGER is Client): every domain Client while user space runs or
+ * the kernel is inside a uaccess section (DACR_UACCESS_ENABLE); DACR_INIT
+ * (the kernel otherwise) makes DOMAIN_USER No access. */
+#define PTK_ARM32_DACR_LINUX_USER   0x55u
+#define PTK_ARM32_DACR_LINUX_INIT   0x51u
+/* Linux's TEX remap registers without LPAE (proc-v7-2level.S) */
+#define PTK_ARM32_PRRR_LINUX        0xff0a81a8u
+#define PTK_ARM32_NMRR_LINUX        0x40e040e0u
+
+/* DFSR/IFSR, short-descriptor format (B4.1.52): FS[3:0] in bits 3:0,
+ * FS[4] in bit 10, the domain in bits 7:4, WnR in bit 11. */
+#define PTK_ARM32_SFS_AF_SECT       0x03u
+#define PTK_ARM32_SFS_TRANS_SECT    0x05u
+#define PTK_ARM32_SFS_AF_PAGE       0x06u
+#define PTK_ARM32_SFS_TRANS_PAGE    0x07u
+#define PTK_ARM32_SFS_DOMAIN_SECT   0x09u
+#define PTK_ARM32_SFS_DOMAIN_PAGE   0x0bu
+#define PTK_ARM32_SFS_SEA_TTW_L1    0x0cu
+#define PTK_ARM32_SFS_PERM_SECT     0x0du
+#define PTK_ARM32_SFS_SEA_TTW_L2    0x0eu
+#define PTK_ARM32_SFS_PERM_PAGE     0x0fu
+#define PTK_ARM32_FSR_DOMAIN_SHIFT  4
+
+static inline uint32_t ptk_arm32_sfsr(unsigned fs, unsigned domain, int write)
+{
+	return (fs & 0xfu) | ((fs >> 4) & 1u) << 10 | (domain & 0xfu) << 4 |
+	       (write ? 1u << 11 : 0)	/* WnR, PTK_ARM32_FSR_WNR */;
+}
+
+/* The short format's FS, from a DFSR/IFSR. */
+static inline unsigned ptk_arm32_sfsr_fs(uint64_t fsr)
+{
+	return ((unsigned)fsr & 0xfu) | (((unsigned)fsr >> 10) & 1u) << 4;
+}
+
+/* Descriptors by kind.  attr: the TEX[2:0], C, B, S, nG, XN and PXN bits
+ * of the kind, in place; ap: AP[2:0] as a number. */
+static inline uint32_t ptk_arm32_sd_ap_sect(unsigned ap)
+{
+	return ((ap & 3u) << 10) | ((ap & 4u) ? PTK_ARM32_SD_SECT_APX : 0);
+}
+
+static inline uint32_t ptk_arm32_sd_ap_page(unsigned ap)
+{
+	return ((ap & 3u) << 4) | ((ap & 4u) ? PTK_ARM32_SD_PTE_APX : 0);
+}
+
+static inline uint32_t ptk_arm32_sd_table(uint32_t l2_pa, unsigned domain, uint32_t attr)
+{
+	return (l2_pa & PTK_ARM32_SD_TBL_ADDR_MASK) | PTK_ARM32_SD_DOMAIN(domain) | attr |
+	       PTK_ARM32_SD_L1_TABLE;
+}
+
+static inline uint32_t ptk_arm32_sd_section(uint32_t pa, unsigned domain, unsigned ap,
+					    uint32_t attr)
+{
+	return (pa & PTK_ARM32_SD_SECT_ADDR_MASK) | PTK_ARM32_SD_DOMAIN(domain) |
+	       ptk_arm32_sd_ap_sect(ap) | attr | PTK_ARM32_SD_L1_SECT;
+}
+
+static inline uint32_t ptk_arm32_sd_supersection(uint64_t pa, unsigned ap, uint32_t attr)
+{
+	return ((uint32_t)pa & PTK_ARM32_SD_SUPER_ADDR_MASK) |
+	       (uint32_t)((pa >> 32) & 0xf) << PTK_ARM32_SD_SUPER_PA35_SHIFT |
+	       (uint32_t)((pa >> 36) & 0xf) << PTK_ARM32_SD_SUPER_PA39_SHIFT |
+	       PTK_ARM32_SD_SECT_SUPER | ptk_arm32_sd_ap_sect(ap) | attr | PTK_ARM32_SD_L1_SECT;
+}
+
+static inline uint64_t ptk_arm32_sd_supersection_pa(uint32_t e)
+{
+	return (e & PTK_ARM32_SD_SUPER_ADDR_MASK) |
+	       (uint64_t)((e >> PTK_ARM32_SD_SUPER_PA35_SHIFT) & 0xf) << 32 |
+	       (uint64_t)((e >> PTK_ARM32_SD_SUPER_PA39_SHIFT) & 0xf) << 36;
+}
+
+static inline uint32_t ptk_arm32_sd_small(uint32_t pa, unsigned ap, uint32_t attr)
+{
+	return (pa & PTK_ARM32_SD_SMALL_ADDR_MASK) | ptk_arm32_sd_ap_page(ap) | attr |
+	       PTK_ARM32_SD_L2_SMALL;
+}
+
+static inline uint32_t ptk_arm32_sd_large(uint32_t pa, unsigned ap, uint32_t attr)
+{
+	return (pa & PTK_ARM32_SD_LARGE_ADDR_MASK) | ptk_arm32_sd_ap_page(ap) | attr |
+	       PTK_ARM32_SD_L2_LARGE;
+}
 
 /* --- TTBCR with EAE = 1 (B4.1.153) ----------------------------------------- */
 
@@ -164,6 +351,8 @@ static inline unsigned ptk_arm32_fsr_status(uint64_t fsr) { return (unsigned)fsr
 
 /* Whether f is an arm32-lpae format. */
 int ptk_arm32_is_lpae(const struct ptk_format *f);
+/* Whether f is a short-descriptor format ("arm32", "arm32-nN"). */
+int ptk_arm32_is_short(const struct ptk_format *f);
 /* TTBCR.T1SZ of the split the format's name chose (2 for 3G/1G, 1 for 2G/2G). */
 unsigned ptk_arm32_lpae_t1sz(const struct ptk_format *f);
 /*

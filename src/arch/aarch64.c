@@ -489,9 +489,10 @@ static void a64_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu,
  * PXNTable (user) or UXNTable (kernel) Linux 6.1 adds: the engine does not
  * know which half a table serves, and the leaves carry the same
  * restrictions, so the leaf decides. */
-static uint64_t a64_mk_table(const struct ptk_format *f, unsigned lvl, uint64_t table_pa)
+static uint64_t a64_mk_table(const struct ptk_format *f, unsigned lvl, uint64_t table_pa,
+			     const struct ptk_prot *below)
 {
-	(void)lvl;
+	(void)lvl, (void)below;
 	return a64_addr_bits(f, table_pa) | PTK_A64_TYPE_TABLE;
 }
 

@@ -17,7 +17,6 @@
  * (NS and NSTable are ignored, as in Non-secure PL1&0), alignment faults.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 
 #include "arch/arm32_lpae_priv.h"
@@ -384,9 +383,10 @@ static void lpae_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu
  * (PMD_TYPE_TABLE and the address), without the PMD_PXNTABLE Linux adds to
  * user page tables (_PAGE_USER_TABLE): the engine does not know whom a
  * table serves, and user leaves carry PXN themselves, so the leaf decides. */
-static uint64_t lpae_mk_table(const struct ptk_format *f, unsigned lvl, uint64_t table_pa)
+static uint64_t lpae_mk_table(const struct ptk_format *f, unsigned lvl, uint64_t table_pa,
+			      const struct ptk_prot *below)
 {
-	(void)f, (void)lvl;
+	(void)f, (void)lvl, (void)below;
 	return (table_pa & PTK_ARM32_LPAE_ADDR_MASK) | PTK_ARM32_LPAE_TYPE_TABLE;
 }
 
@@ -467,17 +467,6 @@ static void lpae_decode(const struct ptk_format *f, unsigned lvl, uint64_t e, st
 
 /* --- rendering ------------------------------------------------------------------- */
 
-__attribute__((format(printf, 4, 5)))
-static int lpae_cat(char *buf, size_t len, int n, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	n += vsnprintf(buf + n, len > (size_t)n ? len - n : 0, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
 /* "VALID TABLE XNTable", "VALID PAGE AF SH=IS AttrIndx=7(normal) AP=RO_PL1 XN nG SW_RDONLY". */
 static int lpae_describe(const struct ptk_format *f, unsigned lvl, uint64_t e, char *buf,
 			 size_t len)
@@ -500,7 +489,7 @@ static int lpae_describe(const struct ptk_format *f, unsigned lvl, uint64_t e, c
 
 		n = snprintf(buf, len, "VALID TABLE%s", apt[(e >> 61) & 3]);
 		if (format_bitnames(more, sizeof(more), e, names, 3))
-			n = lpae_cat(buf, len, n, " %s", more);
+			n = format_cat(buf, len, n, " %s", more);
 	} else if (!(e & PTK_ARM32_LPAE_TABLE_BIT) && last) {
 		return snprintf(buf, len, "RESERVED (type 01 at level 3)");
 	} else {
@@ -515,29 +504,30 @@ static int lpae_describe(const struct ptk_format *f, unsigned lvl, uint64_t e, c
 
 		n = snprintf(buf, len, "VALID %s", last ? "PAGE" : "BLOCK");
 		if (e & PTK_ARM32_LPAE_AF)
-			n = lpae_cat(buf, len, n, " AF");
-		n = lpae_cat(buf, len, n, " SH=%s AttrIndx=%u(%s) AP=%s",
+			n = format_cat(buf, len, n, " AF");
+		n = format_cat(buf, len, n, " SH=%s AttrIndx=%u(%s) AP=%s",
 			     sh[(e >> PTK_ARM32_LPAE_SH_SHIFT) & 3], idx,
 			     f->memtype_names[ptk_arm32_lpae_memtype(idx)], ap[(e >> 6) & 3]);
 		if (format_bitnames(more, sizeof(more), e, names, sizeof(names) / sizeof(names[0])))
-			n = lpae_cat(buf, len, n, " %s", more);
+			n = format_cat(buf, len, n, " %s", more);
 	}
 	if (e & PTK_ARM32_LPAE_OA_HIGH_MASK)
-		n = lpae_cat(buf, len, n, " OA[47:40]=%#llx",
+		n = format_cat(buf, len, n, " OA[47:40]=%#llx",
 			     (unsigned long long)((e >> 40) & 0xff));
 	return n;
 }
 
 /* pg_level[].mask of arch/arm/mm/dump.c: what note_page() compares at a
  * Linux level.  A PTE's includes its memory type; a section's does not. */
-static uint64_t lpae_ptdump_val(const struct ptk_format *f, int pglevel, uint64_t raw)
+static uint64_t lpae_ptdump_val(const struct ptk_format *f, int pglevel, uint64_t raw,
+			       uint64_t table_entry)
 {
 	const uint64_t sect = PTK_ARM32_LPAE_USER | PTK_ARM32_LPAE_SW_RDONLY |
 			      PTK_ARM32_LPAE_RDONLY | PTK_ARM32_LPAE_XN | PTK_ARM32_LPAE_SHARED;
 	const uint64_t pte = PTK_ARM32_LPAE_USER | PTK_ARM32_LPAE_SW_RDONLY | PTK_ARM32_LPAE_XN |
 			     PTK_ARM32_LPAE_SHARED | PTK_ARM32_LPAE_ATTRINDX_MASK;
 
-	(void)f;
+	(void)f, (void)table_entry;
 	return raw & (pglevel == PTK_PTE ? pte : sect);
 }
 
@@ -552,10 +542,6 @@ static uint64_t lpae_ptdump_val(const struct ptk_format *f, int pglevel, uint64_
 static int lpae_ptdump_prot(const struct ptk_format *f, int pglevel, uint64_t prot, char *buf,
 			    size_t len)
 {
-	struct prot_bits {
-		uint64_t mask, val;
-		const char *set, *clear;
-	};
 	static const struct prot_bits section_bits[] = {
 		{ PTK_ARM32_LPAE_USER, PTK_ARM32_LPAE_USER, "USR", NULL },
 		{ PTK_ARM32_LPAE_SW_RDONLY | PTK_ARM32_LPAE_RDONLY,
@@ -593,13 +579,7 @@ static int lpae_ptdump_prot(const struct ptk_format *f, int pglevel, uint64_t pr
 		name = "PGD";
 	}
 	n = snprintf(buf, len, "%s", name);
-	for (size_t i = 0; prot && i < nbits; i++) {
-		const char *s = (prot & bits[i].mask) == bits[i].val ? bits[i].set : bits[i].clear;
-
-		if (s)
-			n = lpae_cat(buf, len, n, " %s", s);
-	}
-	return n;
+	return prot ? format_dump_prot(buf, len, n, prot, bits, nbits) : n;
 }
 
 /* --- control state ------------------------------------------------------------------- */

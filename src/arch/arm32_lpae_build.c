@@ -51,7 +51,7 @@ static const char *const lpae_memtypes[] = {
 	{ 0xffff2000u, "Vectors End", 0 },                                     \
 	{ ~0ull, NULL, 0 } }
 
-static const struct ptk_marker lpae_markers_3g[] = LPAE_MARKERS(0xc0000000u);
+const struct ptk_marker ptk_arm32_markers_3g[] = LPAE_MARKERS(0xc0000000u);
 static const struct ptk_marker lpae_markers_2g[] = LPAE_MARKERS(0x80000000u);
 
 /* kernel_page_tables walks init_mm's pgd from 0 to the top: both roots. */
@@ -98,7 +98,7 @@ static void lpae_fill(struct ptk_format *f, bool split_2g)
 		.nr_memtypes = 8,
 		.nr_pkeys = 0,
 		.syndrome_name = "FSR",
-		.markers = split_2g ? lpae_markers_2g : lpae_markers_3g,
+		.markers = split_2g ? lpae_markers_2g : ptk_arm32_markers_3g,
 		.dump_ranges = split_2g ? lpae_dump_2g : lpae_dump_3g,
 		.ops = &ptk_lpae_ops,
 	};

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The table of known formats and the names shared by all of them. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@ const struct ptk_format *ptk_format_find(const char *name)
 
 int ptk_a64_build(const char *name, struct ptk_format *out, struct ptk_error *err);
 int ptk_arm32_lpae_build(const char *name, struct ptk_format *out, struct ptk_error *err);
+int ptk_arm32_short_build(const char *name, struct ptk_format *out, struct ptk_error *err);
 
 /* Families built from parameters in their names, tried in order. */
 static const struct format_family {
@@ -30,6 +32,7 @@ static const struct format_family {
 } families[] = {
 	{ "aarch64-", ptk_a64_build },
 	{ "arm32-lpae", ptk_arm32_lpae_build },
+	{ "arm32", ptk_arm32_short_build },	/* after arm32-lpae: a prefix of it */
 	{ NULL, NULL },
 };
 
@@ -123,6 +126,28 @@ int format_bitnames(char *buf, size_t len, uint64_t val, const struct bitname *r
 			continue;
 		n += snprintf(buf + n, len > (size_t)n ? len - n : 0, "%s%s", n ? " " : "",
 			      rows[i].name);
+	}
+	return n;
+}
+
+int format_cat(char *buf, size_t len, int n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	n += vsnprintf(buf + n, len > (size_t)n ? len - n : 0, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int format_dump_prot(char *buf, size_t len, int n, uint64_t prot, const struct prot_bits *bits,
+		     size_t nbits)
+{
+	for (size_t i = 0; i < nbits; i++) {
+		const char *s = (prot & bits[i].mask) == bits[i].val ? bits[i].set : bits[i].clear;
+
+		if (s)
+			n = format_cat(buf, len, n, " %s", s);
 	}
 	return n;
 }

@@ -78,9 +78,10 @@ static uint64_t x86_reserved_mask(const struct ptk_format *f, const struct ptk_c
 /* --- encode / decode --------------------------------------------------- */
 
 /* Linux's _PAGE_TABLE: permissive, so that the leaf decides. */
-static uint64_t x86_mk_table(const struct ptk_format *f, unsigned lvl, uint64_t table_pa)
+static uint64_t x86_mk_table(const struct ptk_format *f, unsigned lvl, uint64_t table_pa,
+			     const struct ptk_prot *below)
 {
-	(void)f, (void)lvl;
+	(void)f, (void)lvl, (void)below;
 	return (table_pa & PTK_X86_ADDR_MASK) | PTK_X86_PAGE_PRESENT | PTK_X86_PAGE_RW |
 	       PTK_X86_PAGE_USER | PTK_X86_PAGE_ACCESSED | PTK_X86_PAGE_DIRTY;
 }

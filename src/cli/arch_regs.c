@@ -148,19 +148,16 @@ static const struct cli_reg a32_regs[] = {
 static const char *const a32_keys[] = { NULL };
 static const char *const a32_pgd_regs[] = { "ttbcr", "mair0", "mair1", NULL };
 
-/* 'machine arm32 lpae': the long-descriptor format with Linux's 3G/1G
- * split.  The short-descriptor format (Linux's paired 2-level tables) is
- * not there yet: say so rather than pick something else. */
+/* 'machine arm32': the short-descriptor format with Linux's 2-level
+ * tables (TTBCR.N = 0); 'machine arm32 lpae': the long-descriptor format
+ * with Linux's 3G/1G split. */
 static int a32_format_name(struct cli *c, const struct cli_args *a, char *name, size_t len)
 {
 	const char *v = a->npos > 1 ? a->pos[1].s : NULL;
 
-	if (!v)
-		return cli_error(c, "arm32 short-descriptor tables are not implemented yet: "
-				 "use 'machine arm32 lpae'");
-	if (strcmp(v, "lpae"))
-		return cli_error(c, "arm32 %s: the variant is 'lpae'", v);
-	snprintf(name, len, "arm32-lpae");
+	if (v && strcmp(v, "lpae"))
+		return cli_error(c, "arm32 %s: the variant is 'lpae' (or none: short descriptors)", v);
+	snprintf(name, len, v ? "arm32-lpae" : "arm32");
 	return 0;
 }
 
@@ -170,7 +167,7 @@ static const struct cli_arch arches[] = {
 	{ "x86_64", "x86_64", x86_keys, "paging=4|5", x86_format_name, x86_regs, NULL, false },
 	{ "arm64", "arm64", a64_keys, "granule=4K|16K|64K va_bits=N", a64_format_name, a64_regs,
 	  a64_pgd_regs, false },
-	{ "arm32", "arm32", a32_keys, "lpae", a32_format_name, a32_regs, a32_pgd_regs, true },
+	{ "arm32", "arm32", a32_keys, "[lpae]", a32_format_name, a32_regs, a32_pgd_regs, true },
 };
 
 const struct cli_arch *cli_arch_at(size_t i)

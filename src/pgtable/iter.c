@@ -13,7 +13,7 @@ static int iter_table(struct iter_ctx *it, unsigned lvl, uint64_t table_pa, uint
 		      uint64_t start, uint64_t last)
 {
 	const struct ptk_format *f = it->pt->f;
-	const uint8_t *t = table_for_read(it->pt, table_pa);
+	const uint8_t *t = table_for_read(it->pt, lvl, table_pa);
 	uint64_t span = ptk_level_size(f, lvl);
 
 	if (!t)

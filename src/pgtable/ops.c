@@ -36,7 +36,7 @@ int pgtable_check_range(struct ptk_pgtable *pt, uint64_t va, uint64_t size, unsi
 	/* One root (x86) maps both canonical halves: a range may not go from
 	 * one to the other.  With a root per half, select_root() says. */
 	if (r0 < 0 || r1 < 0 || r0 != r1 ||
-	    (f->nroots == 1 && ((va ^ last) >> (f->va_bits - 1))))
+	    (f->nroots == 1 && !f->va_unsigned && ((va ^ last) >> (f->va_bits - 1))))
 		return ptk_err(err, -EINVAL,
 			       "VA range %#llx-%#llx is not within one canonical half of the %u-bit space",
 			       ull(va), ull(last), f->va_bits);

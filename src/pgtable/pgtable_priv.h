@@ -26,25 +26,51 @@ static inline unsigned entry_bytes(const struct ptk_format *f)
 	return 1u << f->entry_shift;
 }
 
-static inline uint64_t table_bytes(const struct ptk_format *f)
+static inline uint64_t table_bytes(const struct ptk_format *f, unsigned lvl)
 {
-	return 1ull << f->table_shift;
+	return ptk_table_bytes(f, lvl);
 }
 
-/* Tables of 16K and 64K granules take 2^order 4 KiB frames. */
-static inline unsigned table_order(const struct ptk_format *f)
+/* Tables of 16K and 64K granules, and ARM's 16 KiB first-level table,
+ * take 2^order 4 KiB frames. */
+static inline unsigned table_order(const struct ptk_format *f, unsigned lvl)
 {
-	return f->table_shift > PTK_PAGE_SHIFT ? f->table_shift - PTK_PAGE_SHIFT : 0;
+	uint64_t bytes = ptk_table_alloc_bytes(f, lvl);
+	unsigned order = 0;
+
+	while ((PTK_PAGE_SIZE << order) < bytes)
+		order++;
+	return order;
 }
 
-static inline uint8_t *table_for_write(const struct ptk_pgtable *pt, uint64_t table_pa)
+/* The allocation a table of this level belongs to. */
+static inline uint64_t table_alloc_base(const struct ptk_format *f, unsigned lvl, uint64_t pa)
 {
-	return phys_bytes_for_write(pt->m->phys, table_pa, table_bytes(pt->f));
+	return pa & ~(ptk_table_alloc_bytes(f, lvl) - 1);
 }
 
-static inline const uint8_t *table_for_read(const struct ptk_pgtable *pt, uint64_t table_pa)
+/* How many parent entries share one allocation of tables of this level. */
+static inline unsigned table_share(const struct ptk_format *f, unsigned lvl)
 {
-	return phys_bytes_for_read(pt->m->phys, table_pa, table_bytes(pt->f));
+	return 1u << f->level[lvl].share_shift;
+}
+
+/* The bytes of a table, with the hardware's copies above them. */
+static inline uint64_t table_span(const struct ptk_format *f, unsigned lvl)
+{
+	return table_bytes(f, lvl) + f->level[lvl].hw_off;
+}
+
+static inline uint8_t *table_for_write(const struct ptk_pgtable *pt, unsigned lvl,
+				       uint64_t table_pa)
+{
+	return phys_bytes_for_write(pt->m->phys, table_pa, table_span(pt->f, lvl));
+}
+
+static inline const uint8_t *table_for_read(const struct ptk_pgtable *pt, unsigned lvl,
+					    uint64_t table_pa)
+{
+	return phys_bytes_for_read(pt->m->phys, table_pa, table_span(pt->f, lvl));
 }
 
 static inline uint64_t entry_pa(const struct ptk_format *f, uint64_t table_pa,
@@ -67,7 +93,7 @@ static inline uint64_t table_get(const struct ptk_format *f, const uint8_t *t, u
 	return w;
 }
 
-static inline void table_put(const struct ptk_format *f, uint8_t *t, unsigned i, uint64_t v)
+static inline void table_store(const struct ptk_format *f, uint8_t *t, unsigned i, uint64_t v)
 {
 	uint32_t w = (uint32_t)v;
 
@@ -75,6 +101,16 @@ static inline void table_put(const struct ptk_format *f, uint8_t *t, unsigned i,
 		memcpy(t + ((size_t)i << 3), &v, sizeof(v));
 	else
 		memcpy(t + ((size_t)i << 2), &w, sizeof(w));
+}
+
+/* Write entry i of a table of level lvl, and the hardware's copy of it
+ * where the level keeps one (t maps table_span() bytes). */
+static inline void table_put(const struct ptk_format *f, unsigned lvl, uint8_t *t, unsigned i,
+			     uint64_t v)
+{
+	table_store(f, t, i, v);
+	if (f->level[lvl].hw_off)
+		table_store(f, t + f->level[lvl].hw_off, i, f->ops->hw_entry(f, lvl, v));
 }
 
 /* End of the entry at lvl that contains va, clamped to end (exclusive). */
@@ -93,9 +129,17 @@ static inline void pgtable_flush(struct ptk_pgtable *pt, uint64_t va, uint64_t s
 		pt->flush(pt->flush_ctx, va, size);
 }
 
-/* Allocate and zero one table page, registering it with the tree. */
-int pgtable_alloc_table(struct ptk_pgtable *pt, uint64_t *pa);
-void pgtable_free_table(struct ptk_pgtable *pt, uint64_t pa);
+/* Allocate and zero the memory of a table of level lvl (with the tables
+ * that share it), registering it with the tree; free it by any table in it. */
+int pgtable_alloc_table(struct ptk_pgtable *pt, unsigned lvl, uint64_t *pa);
+void pgtable_free_table(struct ptk_pgtable *pt, unsigned lvl, uint64_t pa);
+/* The table of parent entry idx in the allocation at base, which serves
+ * table_share() consecutive parent entries. */
+static inline uint64_t table_in_alloc(const struct ptk_format *f, unsigned lvl, uint64_t base,
+				      unsigned idx)
+{
+	return base + (uint64_t)(idx & (table_share(f, lvl) - 1)) * table_bytes(f, lvl);
+}
 /* Which root and VA range checks shared by the range operations. */
 int pgtable_check_range(struct ptk_pgtable *pt, uint64_t va, uint64_t size, unsigned *root);
 

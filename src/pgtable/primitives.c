@@ -82,24 +82,59 @@ ptk_ptep_t ptk_pte_offset(const struct ptk_pgtable *pt, ptk_ptep_t pmdp, uint64_
 /* The parent table holding an entry, for the live counts. */
 static uint64_t entry_table_pa(const struct ptk_pgtable *pt, ptk_ptep_t p)
 {
-	return p.pa & ~(table_bytes(pt->f) - 1);
+	return p.pa & ~(table_bytes(pt->f, (unsigned)p.level) - 1);
 }
 
+static int write_entry(struct ptk_pgtable *pt, uint64_t pa, uint64_t val)
+{
+	if (entry_bytes(pt->f) == 8)
+		return phys_write64(pt->m->phys, pa, val);
+	return ptk_phys_write(pt->m->phys, pa, &val, entry_bytes(pt->f));
+}
+
+/* set_pte_ext(): the entry, then the hardware's copy where the level
+ * keeps one. */
 int ptk_set_entry(struct ptk_pgtable *pt, ptk_ptep_t p, uint64_t val)
 {
+	const struct ptk_format *f = pt->f;
 	uint64_t old = ptk_entry_read(pt, p);
 	uint32_t *live = ptcount_find(&pt->counts, entry_table_pa(pt, p));
-	int rc;
+	unsigned hw_off = p.level >= 0 ? f->level[p.level].hw_off : 0;
+	int rc = write_entry(pt, p.pa, val);
 
-	if (entry_bytes(pt->f) == 8)
-		rc = phys_write64(pt->m->phys, p.pa, val);
-	else
-		rc = ptk_phys_write(pt->m->phys, p.pa, &val, entry_bytes(pt->f));
+	if (!rc && hw_off)
+		rc = write_entry(pt, p.pa + hw_off, f->ops->hw_entry(f, (unsigned)p.level, val));
 	if (rc)
 		return ptk_err(&pt->m->err, rc, "cannot write entry at %#llx",
 			       (unsigned long long)p.pa);
 	if (live)
 		*live += (val != 0) - (old != 0);
+	return 0;
+}
+
+/*
+ * pmd_populate(): link the new allocation at base into the parent entry,
+ * and into the empty entries beside it that share the allocation (Linux's
+ * arm links both entries of its pmd pair).  A sibling that is in use
+ * keeps what it has; its table in the allocation stays empty.
+ */
+static int populate(struct ptk_pgtable *pt, ptk_ptep_t parent, unsigned lvl, uint64_t base)
+{
+	const struct ptk_format *f = pt->f;
+	unsigned n = table_share(f, lvl);
+	uint64_t first = parent.pa & ~((uint64_t)n * entry_bytes(f) - 1);
+
+	for (unsigned k = 0; k < n; k++) {
+		ptk_ptep_t sib = { first + (uint64_t)k * entry_bytes(f), parent.level };
+		int rc;
+
+		if (sib.pa != parent.pa && ptk_entry_read(pt, sib))
+			continue;
+		rc = ptk_set_entry(pt, sib, f->ops->mk_table(f, (unsigned)parent.level,
+							      table_in_alloc(f, lvl, base, k), NULL));
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 
@@ -117,13 +152,12 @@ static int level_alloc(struct ptk_pgtable *pt, ptk_ptep_t parent, enum ptk_pglev
 		return 0;
 	}
 	if (ptk_entry_read(pt, parent) == 0) {
-		rc = pgtable_alloc_table(pt, &table);
+		rc = pgtable_alloc_table(pt, (unsigned)hw, &table);
 		if (rc)
 			return rc;
-		rc = ptk_set_entry(pt, parent, pt->f->ops->mk_table(pt->f, (unsigned)parent.level,
-								     table));
+		rc = populate(pt, parent, (unsigned)hw, table);
 		if (rc) {
-			pgtable_free_table(pt, table);
+			pgtable_free_table(pt, (unsigned)hw, table);
 			return rc;
 		}
 	}

@@ -142,12 +142,12 @@ static void fill_leaves(const struct ptk_format *f, uint8_t *t, unsigned lvl, un
 		f->ops->mk_leaf(f, lvl, pa + span, prot, &e1);
 	if (en == e0 + (n - 1) * (e1 - e0)) {
 		for (unsigned i = 0; i < n; i++)
-			table_put(f, t, first + i, e0 + i * (e1 - e0));
+			table_put(f, lvl, t, first + i, e0 + i * (e1 - e0));
 		return;
 	}
 	for (unsigned i = 0; i < n; i++) {
 		f->ops->mk_leaf(f, lvl, pa + i * span, prot, &e1);
-		table_put(f, t, first + i, e1);
+		table_put(f, lvl, t, first + i, e1);
 	}
 }
 
@@ -201,7 +201,7 @@ static void unfold_group(struct range_ctx *c, unsigned lvl, struct table_view *t
 
 	for (unsigned i = 0; i < cont && i < 128; i++) {
 		saved[i] = table_get(f, tv->bytes, first + i);
-		table_put(f, tv->bytes, first + i, 0);
+		table_put(f, lvl, tv->bytes, first + i, 0);
 	}
 	pgtable_flush(c->pt, group_va, cont * span);
 	for (unsigned i = 0; i < cont && i < 128; i++) {
@@ -214,7 +214,7 @@ static void unfold_group(struct range_ctx *c, unsigned lvl, struct table_view *t
 			f->ops->mk_leaf(f, lvl, d.addr, &d.prot, &e);
 			e |= saved[i] & f->leaf_sw_keep;
 		}
-		table_put(f, tv->bytes, first + i, e);
+		table_put(f, lvl, tv->bytes, first + i, e);
 	}
 }
 
@@ -260,10 +260,27 @@ static bool take_table(struct range_ctx *c, uint64_t *pa)
 	return true;
 }
 
-static void link_table(struct range_ctx *c, struct table_view *tv, unsigned lvl,
-		       unsigned idx, uint64_t child)
+/*
+ * pmd_populate(): link the allocation at base into entry idx and into the
+ * empty entries beside it that share it (Linux's arm pmd pair), with the
+ * protection of what the tables are made for.  Returns how many entries
+ * became live.
+ */
+static int link_table(struct range_ctx *c, struct table_view *tv, unsigned lvl,
+		      unsigned idx, uint64_t base, const struct ptk_prot *below)
 {
-	table_put(c->f, tv->bytes, idx, c->f->ops->mk_table(c->f, lvl, child));
+	const struct ptk_format *f = c->f;
+	unsigned n = table_share(f, lvl + 1), first = idx & ~(n - 1);
+	int linked = 0;
+
+	for (unsigned k = 0; k < n; k++) {
+		if (first + k != idx && table_get(f, tv->bytes, first + k))
+			continue;
+		table_put(f, lvl, tv->bytes, first + k,
+			  f->ops->mk_table(f, lvl, table_in_alloc(f, lvl + 1, base, k), below));
+		linked++;
+	}
+	return linked;
 }
 
 /* Fill a new table with the leaves that together map what one leaf did
@@ -272,7 +289,7 @@ static void fill_split(struct range_ctx *c, uint64_t table, unsigned lvl,
 		       const struct ptk_desc *leaf, uint64_t raw_leaf)
 {
 	const struct ptk_format *f = c->f;
-	uint8_t *t = table_for_write(c->pt, table);
+	uint8_t *t = table_for_write(c->pt, lvl, table);
 	unsigned n = ptk_entries_per_table(f, lvl);
 
 	for (unsigned i = 0; i < n; i++) {
@@ -280,7 +297,7 @@ static void fill_split(struct range_ctx *c, uint64_t table, unsigned lvl,
 
 		f->ops->mk_leaf(f, lvl, leaf->addr + ((uint64_t)i << f->level[lvl].shift),
 				&leaf->prot, &raw);
-		table_put(f, t, i, raw | (raw_leaf & f->leaf_sw_keep));
+		table_put(f, lvl, t, i, raw | (raw_leaf & f->leaf_sw_keep));
 	}
 	*ptcount_find(&c->pt->counts, table) = n;
 }
@@ -291,7 +308,7 @@ static int descend(struct range_ctx *c, unsigned lvl, uint64_t child, uint64_t v
 {
 	struct table_view sub = { .pa = child };
 
-	sub.bytes = table_for_write(c->pt, child);
+	sub.bytes = table_for_write(c->pt, lvl, child);
 	if (!sub.bytes)
 		return ptk_err(&c->pt->m->err, -EFAULT, "table at %#llx (level %u) is outside RAM",
 			       (unsigned long long)child, lvl);
@@ -313,39 +330,41 @@ static int act_entry(struct range_ctx *c, unsigned lvl, struct table_view *tv, u
 		     uint64_t last)
 {
 	const struct ptk_format *f = c->f;
-	uint64_t raw = 0, child;
+	uint64_t raw = 0, base, child;
 	struct ptk_prot p;
+	int linked;
 
 	switch (a) {
 	case RA_LEAF:
 		f->ops->mk_leaf(f, lvl, c->pa0 + (va - c->va0), &c->prot, &raw);
-		table_put(f, tv->bytes, idx, raw);
+		table_put(f, lvl, tv->bytes, idx, raw);
 		return 1;
 	case RA_NEW_TABLE:
-		if (!take_table(c, &child))
+		if (!take_table(c, &base))
 			return 0;
-		link_table(c, tv, lvl, idx, child);
-		descend(c, lvl + 1, child, va, last);
-		return 1;
+		linked = link_table(c, tv, lvl, idx, base, &c->prot);
+		descend(c, lvl + 1, table_in_alloc(f, lvl + 1, base, idx), va, last);
+		return linked;
 	case RA_SPLIT:
 		/* Break-before-make (Arm ARM D8.14.1): invalidate, flush, relink. */
-		if (!take_table(c, &child))
+		if (!take_table(c, &base))
 			return 0;
+		child = table_in_alloc(f, lvl + 1, base, idx);
 		fill_split(c, child, lvl + 1, d, old);
-		table_put(f, tv->bytes, idx, 0);
+		table_put(f, lvl, tv->bytes, idx, 0);
 		pgtable_flush(c->pt, va & ~(ptk_level_size(f, lvl) - 1), ptk_level_size(f, lvl));
-		link_table(c, tv, lvl, idx, child);
+		linked = link_table(c, tv, lvl, idx, base, &d->prot);
 		descend(c, lvl + 1, child, va, last);
-		return 0;
+		return linked - 1;
 	case RA_CLEAR:
-		table_put(f, tv->bytes, idx, 0);
+		table_put(f, lvl, tv->bytes, idx, 0);
 		pgtable_flush(c->pt, va, last - va + 1);
 		return -1;
 	case RA_REPROTECT:
 		p = c->prot;
 		p.flags |= d->prot.flags & (PTK_PROT_ACCESSED | PTK_PROT_DIRTY | PTK_PROT_CONT);
 		f->ops->mk_leaf(f, lvl, d->addr, &p, &raw);
-		table_put(f, tv->bytes, idx, raw | (old & f->leaf_sw_keep));
+		table_put(f, lvl, tv->bytes, idx, raw | (old & f->leaf_sw_keep));
 		pgtable_flush(c->pt, va, last - va + 1);
 		return 0;
 	default:
@@ -354,19 +373,66 @@ static int act_entry(struct range_ctx *c, unsigned lvl, struct table_view *tv, u
 }
 
 /* Unmap: a table left with no live entry is unlinked and freed
- * (free_pte_range and friends). */
+ * (free_pte_range and friends), with every entry beside it that links a
+ * table of the same allocation (the live count is the allocation's). */
 static int reap_if_empty(struct range_ctx *c, unsigned lvl, struct table_view *tv,
 			 unsigned idx, uint64_t child, uint64_t va)
 {
+	const struct ptk_format *f = c->f;
 	uint32_t *live = ptcount_find(&c->pt->counts, child);
-	uint64_t span = ptk_level_size(c->f, lvl);
+	unsigned n = table_share(f, lvl + 1), first = idx & ~(n - 1);
+	uint64_t span = ptk_level_size(f, lvl), base = table_alloc_base(f, lvl + 1, child);
+	int unlinked = 0;
 
 	if (c->op != RANGE_UNMAP || !live || *live)
 		return 0;
-	table_put(c->f, tv->bytes, idx, 0);
-	pgtable_flush(c->pt, va & ~(span - 1), span);
-	pgtable_free_table(c->pt, child);
-	return -1;
+	for (unsigned k = 0; k < n; k++) {
+		struct ptk_desc d;
+
+		f->ops->decode(f, lvl, table_get(f, tv->bytes, first + k), &d);
+		if (d.type != PTK_DESC_TABLE || table_alloc_base(f, lvl + 1, d.addr) != base)
+			continue;
+		table_put(f, lvl, tv->bytes, first + k, 0);
+		unlinked++;
+	}
+	pgtable_flush(c->pt, (va & ~(span - 1)) - (uint64_t)(idx - first) * span, n * span);
+	pgtable_free_table(c->pt, lvl + 1, base);
+	return -unlinked;
+}
+
+/*
+ * A forced leaf may take the place of a table that only its allocation's
+ * sharing put there (Linux's arm links both entries of a pmd pair to one
+ * pte page): an empty table beside a live one.  The allocation goes when
+ * no entry links it any more.
+ */
+static bool empty_shared_table(const struct range_ctx *c, unsigned lvl, const struct ptk_desc *d)
+{
+	const struct ptk_format *f = c->f;
+	const uint8_t *t;
+
+	if (c->op != RANGE_MAP || d->type != PTK_DESC_TABLE || lvl + 1u >= f->nlevels ||
+	    table_share(f, lvl + 1) < 2 || c->page_size < ptk_level_size(f, lvl))
+		return false;
+	t = table_for_read(c->pt, lvl + 1, d->addr);
+	return t && entries_none(f, t, 0, ptk_entries_per_table(f, lvl + 1));
+}
+
+static void release_if_unlinked(struct range_ctx *c, unsigned lvl, struct table_view *tv,
+				unsigned idx, uint64_t table)
+{
+	const struct ptk_format *f = c->f;
+	unsigned n = table_share(f, lvl + 1), first = idx & ~(n - 1);
+	uint64_t base = table_alloc_base(f, lvl + 1, table);
+
+	for (unsigned k = 0; k < n; k++) {
+		struct ptk_desc d;
+
+		f->ops->decode(f, lvl, table_get(f, tv->bytes, first + k), &d);
+		if (d.type == PTK_DESC_TABLE && table_alloc_base(f, lvl + 1, d.addr) == base)
+			return;
+	}
+	pgtable_free_table(c->pt, lvl + 1, base);
 }
 
 static int plan_entry(struct range_ctx *c, unsigned lvl, enum range_action a,
@@ -409,11 +475,14 @@ static int range_table(struct range_ctx *c, unsigned lvl, struct table_view *tv,
 		unsigned idx = ptk_level_index(f, lvl, va);
 		struct ptk_desc d;
 		enum range_action a;
-		uint64_t raw;
+		uint64_t raw, stale;
 
 		if (sub_last > last)
 			sub_last = last;
 		view_entry(c, tv, lvl, idx, &raw, &d);
+		stale = empty_shared_table(c, lvl, &d) ? d.addr : 0;
+		if (stale)
+			d.type = PTK_DESC_INVALID;
 		a = range_decide(c, lvl, &d, va, sub_last);
 		if (c->planning) {
 			rc = plan_entry(c, lvl, a, &d, va, sub_last);
@@ -424,6 +493,10 @@ static int range_table(struct range_ctx *c, unsigned lvl, struct table_view *tv,
 			delta += reap_if_empty(c, lvl, tv, idx, d.addr, va);
 		} else {
 			delta += act_entry(c, lvl, tv, idx, a, raw, &d, va, sub_last);
+			if (stale && a == RA_LEAF) {
+				delta--;	/* the entry was live already */
+				release_if_unlinked(c, lvl, tv, idx, stale);
+			}
 		}
 		if (sub_last == last)
 			break;
@@ -434,10 +507,17 @@ static int range_table(struct range_ctx *c, unsigned lvl, struct table_view *tv,
 	return 0;
 }
 
+/* The tables a range operation allocates are below the roots: every
+ * format's levels below its roots share one allocation size. */
+static unsigned pool_order(const struct range_ctx *c)
+{
+	return table_order(c->f, c->f->nlevels - 1u);
+}
+
 static void release_pool(struct range_ctx *c, size_t n)
 {
 	while (n--)
-		ptk_free_frames(c->pt->m, c->pool[n], table_order(c->f));
+		ptk_free_frames(c->pt->m, c->pool[n], pool_order(c));
 }
 
 /* Take every table page the act pass needs, or none. */
@@ -453,10 +533,12 @@ static int fill_pool(struct range_ctx *c)
 	if (rc)
 		return ptk_err(&m->err, -ENOMEM, "out of host memory");
 	for (size_t i = 0; i < c->need; i++) {
-		rc = ptk_alloc_frames(m, table_order(c->f), &c->pool[i]);
-		if (!rc && (ptk_phys_zero(m->phys, c->pool[i], table_bytes(c->f)) ||
-			    !table_for_write(c->pt, c->pool[i]))) {
-			ptk_free_frames(m, c->pool[i], table_order(c->f));
+		uint64_t bytes = ptk_table_alloc_bytes(c->f, c->f->nlevels - 1u);
+
+		rc = ptk_alloc_frames(m, pool_order(c), &c->pool[i]);
+		if (!rc && (ptk_phys_zero(m->phys, c->pool[i], bytes) ||
+			    !phys_bytes_for_write(m->phys, c->pool[i], bytes))) {
+			ptk_free_frames(m, c->pool[i], pool_order(c));
 			rc = ptk_err(&m->err, -ENOMEM, "out of host memory backing RAM");
 		}
 		if (rc) {
@@ -472,7 +554,7 @@ int range_run(struct range_ctx *c, unsigned r, uint64_t va, uint64_t size)
 	struct table_view root = { .pa = c->pt->root[r] };
 	int rc;
 
-	root.bytes = table_for_write(c->pt, root.pa);
+	root.bytes = table_for_write(c->pt, c->pt->f->root_level[r], root.pa);
 	if (!root.bytes)
 		return ptk_err(&c->pt->m->err, -EFAULT, "root table %#llx is outside RAM",
 			       (unsigned long long)root.pa);
@@ -486,7 +568,7 @@ int range_run(struct range_ctx *c, unsigned r, uint64_t va, uint64_t size)
 		range_table(c, c->f->root_level[r], &root, va, va + size - 1);
 		/* A tree that is not a tree can leave planned tables unused. */
 		while (c->pool_used < c->need)
-			ptk_free_frames(c->pt->m, c->pool[--c->need], table_order(c->f));
+			ptk_free_frames(c->pt->m, c->pool[--c->need], pool_order(c));
 		if (c->diverged)
 			rc = ptk_err(&c->pt->m->err, -EIO,
 				     "the tree changed under the operation: a table is reached "

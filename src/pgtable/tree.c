@@ -9,29 +9,31 @@
 
 #include "pgtable/pgtable_priv.h"
 
-int pgtable_alloc_table(struct ptk_pgtable *pt, uint64_t *pa)
+int pgtable_alloc_table(struct ptk_pgtable *pt, unsigned lvl, uint64_t *pa)
 {
 	struct ptk_machine *m = pt->m;
 	int rc = ptcount_reserve(&pt->counts, 1);
 
 	if (rc)
 		return ptk_err(&m->err, rc, "out of host memory");
-	rc = ptk_alloc_frames(m, table_order(pt->f), pa);
+	rc = ptk_alloc_frames(m, table_order(pt->f, lvl), pa);
 	if (rc)
 		return rc;
 	/* A table page must be reachable as bytes before it is linked in. */
-	if (ptk_phys_zero(m->phys, *pa, table_bytes(pt->f)) || !table_for_write(pt, *pa)) {
-		ptk_free_frames(m, *pa, table_order(pt->f));
+	if (ptk_phys_zero(m->phys, *pa, ptk_table_alloc_bytes(pt->f, lvl)) ||
+	    !phys_bytes_for_write(m->phys, *pa, ptk_table_alloc_bytes(pt->f, lvl))) {
+		ptk_free_frames(m, *pa, table_order(pt->f, lvl));
 		return ptk_err(&m->err, -ENOMEM, "out of host memory backing RAM");
 	}
 	ptcount_insert(&pt->counts, *pa);
 	return 0;
 }
 
-void pgtable_free_table(struct ptk_pgtable *pt, uint64_t pa)
+void pgtable_free_table(struct ptk_pgtable *pt, unsigned lvl, uint64_t pa)
 {
+	pa = table_alloc_base(pt->f, lvl, pa);
 	ptcount_remove(&pt->counts, pa);
-	ptk_free_frames(pt->m, pa, table_order(pt->f));
+	ptk_free_frames(pt->m, pa, table_order(pt->f, lvl));
 }
 
 static void release_all(struct ptk_machine *m)
@@ -79,10 +81,13 @@ int ptk_pgd_alloc(struct ptk_machine *m, const char *name, struct ptk_pgtable **
 		return rc;
 	pt->owned = true;
 	for (pt->nroots = 0; pt->nroots < m->fmt->nroots; pt->nroots++) {
-		rc = pgtable_alloc_table(pt, &pt->root[pt->nroots]);
+		rc = pgtable_alloc_table(pt, m->fmt->root_level[pt->nroots], &pt->root[pt->nroots]);
 		if (rc) {
-			while (pt->nroots)
-				pgtable_free_table(pt, pt->root[--pt->nroots]);
+			while (pt->nroots) {
+				pt->nroots--;
+				pgtable_free_table(pt, m->fmt->root_level[pt->nroots],
+						   pt->root[pt->nroots]);
+			}
 			ptcount_release(&pt->counts);
 			free(pt);
 			return rc;
@@ -103,8 +108,8 @@ int ptk_pgtable_attach(struct ptk_machine *m, const char *name, const uint64_t *
 		return ptk_err(&m->err, -EINVAL, "%s needs %u root(s), got %u", m->fmt->name,
 			       m->fmt->nroots, nroots);
 	for (unsigned i = 0; i < nroots; i++)
-		if (!ptk_phys_is_ram(m->phys, roots[i], table_bytes(m->fmt)) ||
-		    (roots[i] & (table_bytes(m->fmt) - 1)))
+		if (!ptk_phys_is_ram(m->phys, roots[i], table_bytes(m->fmt, m->fmt->root_level[i])) ||
+		    (roots[i] & (table_bytes(m->fmt, m->fmt->root_level[i]) - 1)))
 			return ptk_err(&m->err, -EINVAL,
 				       "root %#llx is not an aligned table in RAM",
 				       (unsigned long long)roots[i]);
@@ -118,20 +123,26 @@ int ptk_pgtable_attach(struct ptk_machine *m, const char *name, const uint64_t *
 	return 0;
 }
 
-/* Free the tables below one table, bottom-up (free_pgd_range). */
+/* Free the tables below one table, bottom-up (free_pgd_range).  Tables
+ * that share an allocation go together, with the first of them met: the
+ * others then find no count. */
 static void free_subtree(struct ptk_pgtable *pt, uint64_t table_pa, unsigned lvl)
 {
 	const struct ptk_format *f = pt->f;
-	const uint8_t *t = table_for_read(pt, table_pa);
+	uint64_t base = table_alloc_base(f, lvl, table_pa);
 
-	for (unsigned i = 0; t && lvl + 1 < f->nlevels && i < ptk_entries_per_table(f, lvl); i++) {
-		struct ptk_desc d;
+	for (unsigned k = 0; lvl + 1 < f->nlevels && k < table_share(f, lvl); k++) {
+		const uint8_t *t = table_for_read(pt, lvl, table_in_alloc(f, lvl, base, k));
 
-		f->ops->decode(f, lvl, table_get(f, t, i), &d);
-		if (d.type == PTK_DESC_TABLE && ptcount_find(&pt->counts, d.addr))
-			free_subtree(pt, d.addr, lvl + 1);
+		for (unsigned i = 0; t && i < ptk_entries_per_table(f, lvl); i++) {
+			struct ptk_desc d;
+
+			f->ops->decode(f, lvl, table_get(f, t, i), &d);
+			if (d.type == PTK_DESC_TABLE && ptcount_find(&pt->counts, d.addr))
+				free_subtree(pt, d.addr, lvl + 1);
+		}
 	}
-	pgtable_free_table(pt, table_pa);
+	pgtable_free_table(pt, lvl, base);
 }
 
 void ptk_pgd_free(struct ptk_pgtable *pt)

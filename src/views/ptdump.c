@@ -69,12 +69,13 @@ static bool past_next_marker(const struct pg_state *st, uint64_t addr)
 /* note_page() of arch/x86/mm/dump_pagetables.c, format-neutral; the
  * format's flags make it arch/arm64/mm/ptdump.c's. */
 static void note_page(struct pg_state *st, uint64_t addr, int level, uint64_t val,
-		      uint64_t eff)
+		      uint64_t eff, uint64_t table_entry)
 {
 	const struct ptk_format *f = st->pt->f;
 	unsigned flags = f->ptdump_flags;
-	uint64_t new_prot = !val ? 0 : f->ops->ptdump_val ? f->ops->ptdump_val(f, level, val)
-							   : val & f->ptdump_mask;
+	uint64_t new_prot = !val ? 0 : f->ops->ptdump_val
+				       ? f->ops->ptdump_val(f, level, val, table_entry)
+				       : val & f->ptdump_mask;
 	uint64_t new_eff = val && !(flags & PTK_PTDUMP_NO_EFFECTIVE)
 			   ? eff & (PTK_PROT_WRITE | PTK_PROT_USER | PTK_PROT_EXEC) : 0;
 
@@ -108,11 +109,11 @@ static void note_page(struct pg_state *st, uint64_t addr, int level, uint64_t va
 	st->level = level;
 }
 
-static int dump_table(struct pg_state *st, unsigned lvl, uint64_t table_pa, uint64_t base,
-		      uint64_t start, uint64_t last)
+static int dump_table(struct pg_state *st, unsigned lvl, uint64_t table_pa, uint64_t table_entry,
+		      uint64_t base, uint64_t start, uint64_t last)
 {
 	const struct ptk_format *f = st->pt->f;
-	const uint8_t *t = table_for_read(st->pt, table_pa);
+	const uint8_t *t = table_for_read(st->pt, lvl, table_pa);
 	uint64_t span = ptk_level_size(f, lvl);
 	int pl = (int)f->level[lvl].pglevel;
 
@@ -136,12 +137,12 @@ static int dump_table(struct pg_state *st, unsigned lvl, uint64_t table_pa, uint
 		if (va < start)
 			va = start;
 		if (d.type == PTK_DESC_TABLE && lvl + 1 < f->nlevels) {
-			rc = dump_table(st, lvl + 1, d.addr, va & ~(span - 1), start, last);
+			rc = dump_table(st, lvl + 1, d.addr, raw, va & ~(span - 1), start, last);
 			if (rc)
 				return rc;
 			continue;
 		}
-		note_page(st, va, pl, raw, st->eff_at[lvl]);
+		note_page(st, va, pl, raw, st->eff_at[lvl], table_entry);
 	}
 	return 0;
 }
@@ -158,13 +159,13 @@ int ptk_ptdump(const struct ptk_pgtable *pt, FILE *out)
 
 		if (root < 0)
 			continue;
-		rc = dump_table(&st, f->root_level[root], pt->root[root], f->root_base[root],
+		rc = dump_table(&st, f->root_level[root], pt->root[root], 0, f->root_base[root],
 				r->start, r->end);
 		if (rc)
 			return rc;
 	}
 	/* Flush out the last run, as ptdump_walk_pgd() does with addr 0. */
 	if (st.level != -1)
-		note_page(&st, 0, -1, 0, 0);
+		note_page(&st, 0, -1, 0, 0, 0);
 	return 0;
 }

@@ -161,12 +161,18 @@ static int run_step(struct ptk_pgtable *pt, const struct step *s)
 
 static void inject_every_allocation(const char *fmt)
 {
-	static const struct ptk_phys_range ram[] = { { 0, 64 * GiB } };
-	struct ptk_machine *m = ptk_test_machine(fmt, ram, 1, 0);	/* the format's width */
+	struct ptk_format f;
+	struct ptk_phys_range ram[] = { { 0, 64 * GiB } };
+	struct ptk_machine *m;
 	struct step scenario[NR_STEPS];
 	struct ptk_pgtable *pt;
 	uint64_t injected = 0;
 
+	/* RAM within the format's default width, which the machine takes */
+	assert_int_equal(ptk_format_build(fmt, &f, NULL), 0);
+	if (f.default_pa_bits < 36)
+		ram[0].size = 1ull << f.default_pa_bits;
+	m = ptk_test_machine(fmt, ram, 1, 0);
 	make_scenario(ptk_machine_format(m), scenario);
 	/* pgd_alloc itself, at each of its roots. */
 	for (unsigned n = 1; n <= ptk_machine_format(m)->nroots; n++) {
@@ -211,7 +217,7 @@ static void inject_every_allocation(const char *fmt)
 
 static const char *const configs[] = {
 	"x86_64-4level", "x86_64-5level", "aarch64-4K-39", "aarch64-4K-48", "aarch64-16K-47",
-	"aarch64-64K-42", "aarch64-4K-52", "arm32-lpae", "arm32-lpae-2g",
+	"aarch64-64K-42", "aarch64-4K-52", "arm32-lpae", "arm32-lpae-2g", "arm32", "arm32-n2",
 };
 
 static void failinject_all(void **state)

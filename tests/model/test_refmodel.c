@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ptkit/arm32.h>
 #include "ptk_test.h"
 
 #define KiB (1ull << 10)
@@ -114,6 +115,8 @@ struct run {
 	uint64_t windows[4], window;
 	uint64_t page[3];	/* the smallest leaf, and up to two larger ones <= 1 GiB */
 	unsigned npage;
+	uint64_t pa_span;	/* PAs drawn below this: the RAM's end */
+	bool dirty;		/* map dirty (see pick_prot) */
 };
 
 /* The VA windows: both ends of each region (tests/support), a window at
@@ -168,11 +171,16 @@ static void pick_range(struct run *ru, uint64_t *va, uint64_t *size)
 /* 'a': Arm maps with the access flag set, as Linux always does. */
 static const char *const prots[] = { "ra", "rwa", "rxa", "rwxa", "rua", "rwua", "rxua", "rwxuga" };
 
+/* 'd' too where the format withholds write from clean pages (Linux's arm
+ * 2-level ptes: set_pte_ext() makes a clean page read-only), so that 'w'
+ * means writable there as everywhere. */
 static struct ptk_prot pick_prot(struct run *ru)
 {
 	struct ptk_prot p;
 
 	assert_int_equal(ptk_prot_parse(ru->f, prots[rng_below(&ru->rng, 8)], &p), 0);
+	if (ru->dirty)
+		p.flags |= PTK_PROT_DIRTY;
 	return p;
 }
 
@@ -191,7 +199,7 @@ static void do_map(struct run *ru)
 	int rc;
 
 	pick_range(ru, &va, &size);
-	pa = (rng_below(&ru->rng, 1ull << 38) & ~(pick_align(ru) - 1)) |
+	pa = (rng_below(&ru->rng, ru->pa_span) & ~(pick_align(ru) - 1)) |
 	     (va & (GiB - 1) & (pick_align(ru) - 1));
 	pa &= ~(ru->page[0] - 1);
 	clash = model_overlaps(&ru->md, va, va + size);
@@ -296,12 +304,20 @@ static void sample(struct run *ru)
 
 static void run_model(const char *fmt, uint64_t ops, uint64_t seed)
 {
-	static const struct ptk_phys_range ram[] = { { 0, 1ull << 38 } };
+	struct ptk_phys_range ram[] = { { 0, 1ull << 38 } };
 	struct run ru = { .rng = { seed } };
+	struct ptk_format f;
 
-	ru.m = ptk_test_machine(fmt, ram, 1, 40);
+	/* RAM and PAs below 2^38, or the format's widest address if less. */
+	assert_int_equal(ptk_format_build(fmt, &f, NULL), 0);
+	if (f.max_pa_bits < 38)
+		ram[0].size = 1ull << f.max_pa_bits;
+	ru.m = ptk_test_machine(fmt, ram, 1, f.max_pa_bits < 40 ? f.max_pa_bits : 40);
 	ru.f = ptk_machine_format(ru.m);
 	derive_geometry(&ru);
+	/* where the RAM is smaller, leave room for the range above its PA */
+	ru.pa_span = f.max_pa_bits < 38 ? ram[0].size / 2 : ram[0].size;
+	ru.dirty = ptk_arm32_is_short(ru.f);
 	assert_int_equal(ptk_pgd_alloc(ru.m, "model", &ru.pt), 0);
 	for (uint64_t i = 0; i < ops; i++) {
 		unsigned r = (unsigned)rng_below(&ru.rng, 100);
@@ -322,7 +338,7 @@ static void run_model(const char *fmt, uint64_t ops, uint64_t seed)
 	/* Only the roots are left. */
 	assert_int_equal(ptk_pgtable_nr_tables(ru.pt), ru.f->nroots);
 	assert_int_equal(ptk_frames_in_use(ru.m),
-			 (uint64_t)ru.f->nroots << (ru.f->table_shift - 12));
+			 ru.f->nroots * (ptk_table_alloc_bytes(ru.f, ru.f->root_level[0]) >> 12));
 	printf("%s: %llu maps, %llu unmaps, %llu protects, %llu refused, %llu translations checked\n",
 	       fmt, (unsigned long long)ru.maps, (unsigned long long)ru.unmaps,
 	       (unsigned long long)ru.protects, (unsigned long long)ru.refused,
@@ -334,7 +350,7 @@ static void run_model(const char *fmt, uint64_t ops, uint64_t seed)
 /* Every configuration the differential tests cover, and one with level -1. */
 static const char *const configs[] = {
 	"x86_64-4level", "x86_64-5level", "aarch64-4K-39", "aarch64-4K-48", "aarch64-16K-47",
-	"aarch64-64K-42", "aarch64-4K-52", "arm32-lpae", "arm32-lpae-2g",
+	"aarch64-64K-42", "aarch64-4K-52", "arm32-lpae", "arm32-lpae-2g", "arm32", "arm32-n2",
 };
 
 static void model_all(void **state)

@@ -21,7 +21,7 @@ static void check(const char *name, uint64_t va, int want_level, unsigned want_f
 	assert_int_equal(ptk_pgd_alloc(m, "t", &pt), 0);
 	pgd = ptk_pgd_offset(pt, va);
 	/* The root's entry points at a table in a hole of the physical space. */
-	assert_int_equal(ptk_set_pgd(pt, pgd, f->ops->mk_table(f, 0, 0x1000000)), 0);
+	assert_int_equal(ptk_set_pgd(pt, pgd, f->ops->mk_table(f, 0, 0x1000000, NULL)), 0);
 	assert_int_equal(ptk_translate(m, pt, &req, &res), -EFAULT);
 	assert_int_equal(res.fault.kind, PTK_FAULT_BUS);
 	assert_int_equal(res.fault.level, want_level);

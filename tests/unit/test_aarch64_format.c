@@ -392,12 +392,12 @@ static void table_entries(void **state)
 	struct ptk_desc d;
 
 	(void)state;
-	assert_int_equal(f4.ops->mk_table(&f4, 0, 0x5000), 0x5003);
-	assert_int_equal(f47.ops->mk_table(&f47, 0, 0x0000fffffffec000ull), 0x0000fffffffec003ull);
-	assert_int_equal(f52.ops->mk_table(&f52, 0, 0x000c000000005000ull), 0x5303);
-	assert_int_equal(f16.ops->mk_table(&f16, 1, 0x0004000000008000ull), 0x8103);
-	assert_int_equal(f64.ops->mk_table(&f64, 0, 0x0000ffffffff0000ull), 0x0000ffffffff0003ull);
-	assert_int_equal(lpa.ops->mk_table(&lpa, 0, 0x000a000000010000ull), 0x1a003);
+	assert_int_equal(f4.ops->mk_table(&f4, 0, 0x5000, NULL), 0x5003);
+	assert_int_equal(f47.ops->mk_table(&f47, 0, 0x0000fffffffec000ull, NULL), 0x0000fffffffec003ull);
+	assert_int_equal(f52.ops->mk_table(&f52, 0, 0x000c000000005000ull, NULL), 0x5303);
+	assert_int_equal(f16.ops->mk_table(&f16, 1, 0x0004000000008000ull, NULL), 0x8103);
+	assert_int_equal(f64.ops->mk_table(&f64, 0, 0x0000ffffffff0000ull, NULL), 0x0000ffffffff0003ull);
+	assert_int_equal(lpa.ops->mk_table(&lpa, 0, 0x000a000000010000ull, NULL), 0x1a003);
 	f52.ops->decode(&f52, 0, 0x5303, &d);
 	assert_int_equal(d.type, PTK_DESC_TABLE);
 	assert_int_equal(d.addr, 0x000c000000005000ull);

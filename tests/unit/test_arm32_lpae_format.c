@@ -258,8 +258,8 @@ static void table_entries(void **state)
 	struct ptk_desc d;
 
 	(void)state;
-	assert_int_equal(f.ops->mk_table(&f, 0, 0x5000), 0x5003);
-	assert_int_equal(f.ops->mk_table(&f, 1, 0xfffffff000ull), 0xfffffff003ull);
+	assert_int_equal(f.ops->mk_table(&f, 0, 0x5000, NULL), 0x5003);
+	assert_int_equal(f.ops->mk_table(&f, 1, 0xfffffff000ull, NULL), 0xfffffff003ull);
 	f.ops->decode(&f, 0, 0xfffffff003ull, &d);
 	assert_int_equal(d.type, PTK_DESC_TABLE);
 	assert_int_equal(d.addr, 0xfffffff000ull);

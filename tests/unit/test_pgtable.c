@@ -346,7 +346,7 @@ static void walk_reports_tables_outside_ram(void **state)
 	ptk_ptep_t pgd = ptk_pgd_offset(fx->pt, 0);
 
 	/* A hostile root entry pointing at a hole in RAM. */
-	assert_int_equal(ptk_set_pgd(fx->pt, pgd, fx->f->ops->mk_table(fx->f, 0, 8 * GiB)), 0);
+	assert_int_equal(ptk_set_pgd(fx->pt, pgd, fx->f->ops->mk_table(fx->f, 0, 8 * GiB, NULL)), 0);
 	assert_int_equal(xlate(fx, 0x1000, PTK_ACC_READ, false, &res), -EFAULT);
 	assert_int_equal(res.fault.kind, PTK_FAULT_BUS);
 	assert_int_equal(res.fault.level, 1);
@@ -386,7 +386,7 @@ static void recursive_slot_terminates(void **state)
 	FILE *out = open_memstream(&buf, &len);
 
 	assert_int_equal(ptk_map_range(fx->pt, 0x1000, 0x1000, 4 * KiB, &p, 0), 0);
-	assert_int_equal(ptk_set_pgd(fx->pt, slot, fx->f->ops->mk_table(fx->f, 0, root)), 0);
+	assert_int_equal(ptk_set_pgd(fx->pt, slot, fx->f->ops->mk_table(fx->f, 0, root, NULL)), 0);
 	assert_int_equal(ptk_for_each_mapping(fx->pt, 0, ~0ull, count_maps, &n), 0);
 	assert_true(n >= 2);
 	assert_int_equal(ptk_ptdump(fx->pt, out), 0);

@@ -111,8 +111,8 @@ static void table_entries_are_permissive(void **state)
 {
 	(void)state;
 	/* Linux's _PAGE_TABLE: P RW US A D */
-	assert_int_equal(F4->ops->mk_table(F4, 0, 0x5000), 0x5067);
-	assert_int_equal(F5->ops->mk_table(F5, 0, 0xabc000), 0xabc067);
+	assert_int_equal(F4->ops->mk_table(F4, 0, 0x5000, NULL), 0x5067);
+	assert_int_equal(F5->ops->mk_table(F5, 0, 0xabc000, NULL), 0xabc067);
 }
 
 /* --- walk rules, entry by entry ---------------------------------------- */
