@@ -163,6 +163,11 @@ struct ptk_mm_params {
 	/* PHYS_OFFSET: ARCH_PFN_OFFSET for FLATMEM; memstart_addr, which
 	 * arm64 subtracts from vmemmap, for SPARSEMEM_VMEMMAP */
 	uint64_t phys_offset;
+	/* pageblock_order (include/linux/pageblock-flags.h, 6.1): HUGETLB_PAGE_ORDER
+	 * = 9 with 4K pages where the architecture has huge pages (x86-64,
+	 * arm64, arm32 LPAE), else MAX_ORDER - 1 = 10 (arm32 short-descriptor).
+	 * 0 in hand-made params means 9. */
+	unsigned int pageblock_order;
 };
 
 /* Presets.  x86-64: SECTION_SIZE_BITS 27, MAX_PHYSMEM_BITS 46 (52 with
@@ -200,6 +205,8 @@ void ptk_mm_destroy(struct ptk_mm_model *m);
 struct ptk_error *ptk_mm_error(struct ptk_mm_model *m);
 const struct ptk_page_layout *ptk_mm_page_layout(const struct ptk_mm_model *m);
 enum ptk_mm_kind ptk_mm_kind(const struct ptk_mm_model *m);
+/* The parameters the model was built with. */
+const struct ptk_mm_params *ptk_mm_params_of(const struct ptk_mm_model *m);
 
 bool ptk_mm_pfn_valid(const struct ptk_mm_model *m, uint64_t pfn);
 /* page pointer (see above) of pfn; -EINVAL unless pfn_valid */

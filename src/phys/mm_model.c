@@ -572,6 +572,7 @@ void ptk_mm_destroy(struct ptk_mm_model *m)
 
 struct ptk_error *ptk_mm_error(struct ptk_mm_model *m) { return &m->err; }
 enum ptk_mm_kind ptk_mm_kind(const struct ptk_mm_model *m) { return m->p.kind; }
+const struct ptk_mm_params *ptk_mm_params_of(const struct ptk_mm_model *m) { return &m->p; }
 uint64_t ptk_mm_mem_map(const struct ptk_mm_model *m) { return m->mem_map; }
 uint64_t ptk_mm_arch_pfn_offset(const struct ptk_mm_model *m) { return m->arch_pfn_offset; }
 uint64_t ptk_mm_max_mapnr(const struct ptk_mm_model *m) { return m->max_mapnr; }
