@@ -383,6 +383,52 @@ static void highatomic_reserve(void **state)
 	ptk_test_mem_destroy(&t);
 }
 
+/*
+ * A machine's page tables: those built before memblock_free_all() come
+ * from memblock and are PG_reserved; after it, from the buddy allocator as
+ * PG_table pages counted in NR_PAGETABLE.  Freeing the tree gives the early
+ * ones to the buddy allocator (free_reserved_page: managed grows).
+ */
+static void machine_page_tables(void **state)
+{
+	static const struct ptk_phys_range ram[] = { { 0, GiB } };
+	struct ptk_machine *m = ptk_test_machine("x86_64-4level", ram, 1, 0);
+	struct ptk_prot rw;
+	struct ptk_pgtable *early, *late;
+	struct ptk_buddy_stats st0, st1, st2;
+	struct ptk_buddy *b;
+	uint64_t early_frames;
+
+	(void)state;
+	assert_null(ptk_machine_buddy(m));
+	assert_int_equal(ptk_prot_parse(ptk_machine_format(m), "rwa", &rw), 0);
+	assert_int_equal(ptk_pgd_alloc(m, "early", &early), 0);
+	assert_int_equal(ptk_map_range(early, 0xffff888000000000ull, 0, 8 * MiB, &rw, 4096), 0);
+	early_frames = ptk_frames_in_use(m);
+	assert_int_equal(ptk_machine_memblock_free_all(m), 0);
+	assert_int_equal(ptk_machine_memblock_free_all(m), -EEXIST);
+	b = ptk_machine_buddy(m);
+	assert_non_null(b);
+	assert_int_equal(ptk_mm_kind(ptk_machine_mm(m)), PTK_MM_SPARSEMEM_VMEMMAP);
+	ptk_buddy_stats(b, &st0);
+	assert_int_equal(st0.nr_page_table_pages, 0);
+	assert_int_equal(ptk_pgd_alloc(m, "late", &late), 0);
+	assert_int_equal(ptk_map_range(late, 0x7f0000000000ull, 0, 4 * MiB, &rw, 4096), 0);
+	ptk_buddy_stats(b, &st1);
+	assert_int_equal(st1.nr_page_table_pages, ptk_frames_in_use(m) - early_frames);
+	assert_int_equal(st1.nr_allocated_pages, st1.nr_page_table_pages);
+	ptk_test_buddy_check(b);
+	ptk_pgd_free(early);
+	ptk_buddy_stats(b, &st2);
+	assert_int_equal(st2.totalram_pages, st0.totalram_pages + early_frames);
+	ptk_pgd_free(late);
+	ptk_buddy_stats(b, &st2);
+	assert_int_equal(st2.nr_page_table_pages, 0);
+	assert_int_equal(st2.nr_allocated_pages, 0);
+	ptk_test_buddy_check(b);
+	ptk_machine_destroy(m);
+}
+
 /* GFP names as %pGg prints them, and back. */
 static void gfp_names(void **state)
 {
@@ -416,6 +462,7 @@ int main(void)
 		cmocka_unit_test(gfp_zero),
 		cmocka_unit_test(highatomic_reserve),
 		cmocka_unit_test(gfp_names),
+		cmocka_unit_test(machine_page_tables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
