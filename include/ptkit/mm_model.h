@@ -252,6 +252,17 @@ bool ptk_mm_online_section_nr(const struct ptk_mm_model *m, uint64_t nr);
 int ptk_mm_section_add(struct ptk_mm_model *m, uint64_t nr);
 int ptk_mm_section_remove(struct ptk_mm_model *m, uint64_t nr);
 
+/* Where hot-added sections' struct pages come from once a page allocator
+ * owns the memory (memblock_free_all has run): alloc as vmemmap_populate()
+ * allocates them; free gets them back, and also (boot_memmap true) a
+ * boot-time mem_map that has just been given back to memblock, for the
+ * allocator to take over (free_map_bootmem).  NULL ops: memblock again. */
+struct ptk_mm_memmap_ops {
+	int (*alloc)(void *ctx, uint64_t size, uint64_t align, uint64_t *pa);
+	void (*free)(void *ctx, uint64_t pa, uint64_t size, bool boot_memmap);
+};
+void ptk_mm_set_memmap_ops(struct ptk_mm_model *m, const struct ptk_mm_memmap_ops *ops, void *ctx);
+
 /* SPARSEMEM_VMEMMAP backing, in address order, one call per present
  * section; stops at and returns a non-zero return. */
 typedef int (*ptk_mm_vmemmap_fn)(void *ctx, uint64_t va, uint64_t pa, uint64_t size);

@@ -317,6 +317,8 @@ int ptk_buddy_create(struct ptk_buddy **out, struct ptk_mm_model *mm, struct ptk
 	init_constants(b);
 	ret = buddy_zones_init(b);
 	if (!ret)
+		gfp_zone_table_init(b);
+	if (!ret)
 		ret = init_secs(b);
 	if (ret) {
 		ptk_err(err, ret, "%s", b->err.msg);
@@ -327,6 +329,7 @@ int ptk_buddy_create(struct ptk_buddy **out, struct ptk_mm_model *mm, struct ptk
 	ptk_memblock_free_all(mb, free_all_cb, b);
 	set_mobility(b);
 	init_per_zone_wmark_min(b);
+	ptk_mm_set_memmap_ops(mm, &buddy_memmap_ops, b);
 	*out = b;
 	return 0;
 }
@@ -335,6 +338,7 @@ void ptk_buddy_destroy(struct ptk_buddy *b)
 {
 	if (!b)
 		return;
+	ptk_mm_set_memmap_ops(b->mm, NULL, NULL);
 	for (uint64_t nr = 0; nr < b->nr_secs; nr++)
 		free_bsec(b->sec[nr]);
 	free(b->sec);

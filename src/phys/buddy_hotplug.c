@@ -78,6 +78,53 @@ static void isolate_page_range(struct ptk_buddy *b, struct zone *z, uint64_t sta
 	}
 }
 
+/* The order of a block of at least size bytes aligned to align. */
+static unsigned int memmap_order(uint64_t size, uint64_t align)
+{
+	unsigned int order = 0;
+
+	while ((PTK_PAGE_SIZE << order) < size || (PTK_PAGE_SIZE << order) < align)
+		order++;
+	return order;
+}
+
+/* vmemmap_populate() of a hot-added section: its struct pages come from
+ * the buddy allocator (GFP_KERNEL, naturally aligned blocks). */
+static int memmap_alloc(void *ctx, uint64_t size, uint64_t align, uint64_t *pa)
+{
+	struct ptk_buddy *b = ctx;
+	unsigned int order = memmap_order(size, align);
+	uint64_t pfn;
+	int ret;
+
+	if (order >= MAX_ORDER)
+		return -ENOMEM;
+	ret = ptk_alloc_pages(b, PTK_GFP_KERNEL, order, &pfn);
+	if (!ret)
+		*pa = pfn << PTK_PAGE_SHIFT;
+	return ret;
+}
+
+/* A removed section's struct pages back to the allocator: blocks it gave,
+ * or a boot-time mem_map's reserved pages (free_map_bootmem). */
+static void memmap_free(void *ctx, uint64_t pa, uint64_t size, bool boot_memmap)
+{
+	struct ptk_buddy *b = ctx;
+	uint64_t pfn = pa >> PTK_PAGE_SHIFT;
+
+	if (!boot_memmap) {
+		(void)ptk_free_pages(b, pfn, memmap_order(size, 0));
+		return;
+	}
+	for (uint64_t i = 0; i < (size + PTK_PAGE_SIZE - 1) >> PTK_PAGE_SHIFT; i++)
+		(void)ptk_free_reserved_page(b, pfn + i);
+}
+
+const struct ptk_mm_memmap_ops buddy_memmap_ops = {
+	.alloc = memmap_alloc,
+	.free = memmap_free,
+};
+
 int ptk_buddy_online_section(struct ptk_buddy *b, uint64_t section_nr)
 {
 	uint64_t start = section_nr << b->sec_shift, end = start + sec_pages(b);
@@ -86,6 +133,8 @@ int ptk_buddy_online_section(struct ptk_buddy *b, uint64_t section_nr)
 
 	if (ret)
 		return ret;
+	if (!ptk_phys_is_ram(b->ph, start << PTK_PAGE_SHIFT, sec_pages(b) << PTK_PAGE_SHIFT))
+		return ptk_err(&b->err, -EINVAL, "section %" PRIu64 " is not all RAM", section_nr);
 	ret = ptk_mm_section_add(b->mm, section_nr);
 	if (ret)
 		return ptk_err(&b->err, ret, "%s", ptk_mm_error(b->mm)->msg);

@@ -126,6 +126,7 @@ struct ptk_buddy {
 	uint64_t pageblock_nr_pages;
 	bool pcp_thp;		/* CONFIG_TRANSPARENT_HUGEPAGE: a pcp list for pageblock_order */
 	bool mobility_disabled;	/* page_group_by_mobility_disabled */
+	int8_t gfp_zone_table[16];	/* GFP_ZONE_TABLE: zone per zone bits, -1 bad */
 	uint64_t poison1, poison2;
 	uint64_t zoneid_mask;	/* page->flags bits of page_zone_id() */
 	uint64_t flat_ptr_base;	/* FLATMEM / VMEMMAP: page pointer of pfn 0 */
@@ -225,6 +226,8 @@ static inline uint8_t *pfn_to_page(struct ptk_buddy *b, uint64_t pfn)
 /* The kernel's struct page * of pfn (what lru links hold, minus the lru offset). */
 static inline uint64_t pfn_to_ptr(const struct ptk_buddy *b, uint64_t pfn)
 {
+	if (__builtin_expect(b->kind != PTK_MM_SPARSEMEM, 1))
+		return b->flat_ptr_base + pfn * PTK_STRUCT_PAGE_SIZE;
 	return pfn_bsec(b, pfn)->ptr_base + pfn * PTK_STRUCT_PAGE_SIZE;
 }
 
@@ -369,7 +372,12 @@ void reserve_highatomic_pageblock(struct ptk_buddy *b, uint64_t pfn, struct zone
 bool unreserve_highatomic_pageblock(struct ptk_buddy *b, int highest_zoneidx, int mt, bool force);
 
 /* ---- pcp.c ---- */
-bool pcp_allowed_order(const struct ptk_buddy *b, unsigned int order);
+/* pcp_allowed_order(): up to PAGE_ALLOC_COSTLY_ORDER, and THP's order. */
+static inline bool pcp_allowed_order(const struct ptk_buddy *b, unsigned int order)
+{
+	return order <= PAGE_ALLOC_COSTLY_ORDER || (b->pcp_thp && order == b->pageblock_order);
+}
+
 uint64_t rmqueue_pcplist(struct ptk_buddy *b, struct zone *z, unsigned int order, int mt,
 			 unsigned int alloc_flags);
 void free_unref_page(struct ptk_buddy *b, struct zone *z, uint64_t pfn, uint8_t *page,
@@ -389,12 +397,37 @@ struct zone *buddy_pfn_zone(struct ptk_buddy *b, uint64_t pfn);
 bool populated_zone(const struct zone *z);
 
 /* ---- gfp.c ---- */
-int gfp_zone(const struct ptk_buddy *b, uint32_t gfp);
-int gfp_migratetype(const struct ptk_buddy *b, uint32_t gfp);
+#define GFP_ZONEMASK	(PTK___GFP_DMA | PTK___GFP_HIGHMEM | PTK___GFP_DMA32 | PTK___GFP_MOVABLE)
+#define GFP_MOVABLE_MASK (PTK___GFP_RECLAIMABLE | PTK___GFP_MOVABLE)
+#define GFP_MOVABLE_SHIFT 3
+
+void gfp_zone_table_init(struct ptk_buddy *b);
+
+/* gfp_zone(): the highest zone the flags allow, -EINVAL for GFP_ZONE_BAD. */
+static inline int gfp_zone(const struct ptk_buddy *b, uint32_t gfp)
+{
+	int z = b->gfp_zone_table[gfp & GFP_ZONEMASK];
+
+	return z < 0 ? -EINVAL : z;
+}
+
+/* gfp_migratetype(): __GFP_MOVABLE and __GFP_RECLAIMABLE are the type's
+ * bits; both at once is a caller's bug (the kernel warns). */
+static inline int gfp_migratetype(const struct ptk_buddy *b, uint32_t gfp)
+{
+	if (__builtin_expect((gfp & GFP_MOVABLE_MASK) == GFP_MOVABLE_MASK, 0))
+		return -EINVAL;
+	if (b->mobility_disabled)
+		return MIGRATE_UNMOVABLE;
+	return (int)((gfp & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
+}
 
 /* ---- page_alloc.c ---- */
 void __free_pages_core(struct ptk_buddy *b, struct zone *z, uint64_t pfn, unsigned int order);
 void buddy_mark_table(struct ptk_buddy *b, uint64_t pfn, unsigned int order, bool table);
+
+/* ---- buddy_hotplug.c ---- */
+extern const struct ptk_mm_memmap_ops buddy_memmap_ops;
 
 /* ---- buddy_create.c: host bookkeeping of sections ---- */
 int buddy_sec_add(struct ptk_buddy *b, uint64_t nr);

@@ -11,10 +11,6 @@
 
 #include "phys/buddy_priv.h"
 
-#define GFP_ZONEMASK	(PTK___GFP_DMA | PTK___GFP_HIGHMEM | PTK___GFP_DMA32 | PTK___GFP_MOVABLE)
-#define GFP_MOVABLE_MASK (PTK___GFP_RECLAIMABLE | PTK___GFP_MOVABLE)
-#define GFP_MOVABLE_SHIFT 3
-
 static const char *const migratetype_names[MIGRATE_TYPES] = {
 	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "Isolate",
 };
@@ -32,11 +28,11 @@ static int opt_zone(const struct ptk_buddy *b, enum zone_kind k)
 }
 
 /*
- * gfp_zone(): GFP_ZONE_TABLE's answer for the four zone bits, -EINVAL for
- * the combinations GFP_ZONE_BAD lists (two zone modifiers at once, or
+ * GFP_ZONE_TABLE's answer for the four zone bits, -EINVAL for the
+ * combinations GFP_ZONE_BAD lists (two zone modifiers at once, or
  * __GFP_MOVABLE with __GFP_HIGHMEM and another).
  */
-int gfp_zone(const struct ptk_buddy *b, uint32_t gfp)
+static int gfp_zone_slow(const struct ptk_buddy *b, uint32_t gfp)
 {
 	switch (gfp & GFP_ZONEMASK) {
 	case 0:
@@ -57,15 +53,13 @@ int gfp_zone(const struct ptk_buddy *b, uint32_t gfp)
 	}
 }
 
-/* gfp_migratetype(): __GFP_MOVABLE and __GFP_RECLAIMABLE are the type's
- * bits; both at once is a caller's bug (the kernel warns). */
-int gfp_migratetype(const struct ptk_buddy *b, uint32_t gfp)
+/* The table of the architecture's zones, as the kernel builds it at
+ * compile time. */
+void gfp_zone_table_init(struct ptk_buddy *b)
 {
-	if ((gfp & GFP_MOVABLE_MASK) == GFP_MOVABLE_MASK)
-		return -EINVAL;
-	if (b->mobility_disabled)
-		return MIGRATE_UNMOVABLE;
-	return (int)((gfp & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
+	for (uint32_t bits = 0; bits <= GFP_ZONEMASK; bits++)
+		b->gfp_zone_table[bits] = (int8_t)((bits & ~GFP_ZONEMASK) ? -1 :
+						   gfp_zone_slow(b, bits));
 }
 
 #define GFP_NOFS	(PTK___GFP_RECLAIM | PTK___GFP_IO)

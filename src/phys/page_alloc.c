@@ -331,8 +331,8 @@ static int check_free(struct ptk_buddy *b, uint64_t pfn, unsigned int order, str
 
 int ptk_free_pages(struct ptk_buddy *b, uint64_t pfn, unsigned int order)
 {
-	struct zone *z;
-	uint8_t *page;
+	struct zone *z = NULL;
+	uint8_t *page = NULL;
 	int ret = check_free(b, pfn, order, &z, &page);
 
 	if (ret)

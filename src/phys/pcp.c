@@ -7,12 +7,6 @@
  */
 #include "phys/buddy_priv.h"
 
-/* pcp_allowed_order(): up to PAGE_ALLOC_COSTLY_ORDER, and THP's order. */
-bool pcp_allowed_order(const struct ptk_buddy *b, unsigned int order)
-{
-	return order <= PAGE_ALLOC_COSTLY_ORDER || (b->pcp_thp && order == b->pageblock_order);
-}
-
 /* order_to_pindex(): one list per (order, pcp type); THP's order shares one. */
 static unsigned int order_to_pindex(int mt, unsigned int order)
 {

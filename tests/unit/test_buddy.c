@@ -384,6 +384,59 @@ static void highatomic_reserve(void **state)
 }
 
 /*
+ * Hotplug: section 8 (pfns 0x40000-0x47fff, 1-1.125 GiB) of qemu-pc 2G is
+ * all free at boot.  Offline refuses while a page in it is allocated, then
+ * takes it out of DMA32 (span unchanged: it is in the middle); online puts
+ * it back into DMA32 with its struct pages from the buddy allocator.
+ */
+static void hotplug_section(void **state)
+{
+	struct ptk_test_mem t;
+	struct ptk_zone_info before, off, on;
+	struct ptk_buddy_stats st;
+	uint64_t pfn[1024], memmap_pages = (32768 * PTK_STRUCT_PAGE_SIZE) >> 12;
+	enum ptk_migratetype mt;
+	size_t n = 0;
+
+	(void)state;
+	x86_mem(&t, 0, PTK_MM_SPARSEMEM_VMEMMAP);
+	before = zinfo(t.b, DMA32);
+	do	/* until one block is inside section 8 */
+		pfn[n] = alloc_ok(t.b, PTK_GFP_HIGHUSER_MOVABLE, 9);
+	while ((pfn[n] < 0x40000 || pfn[n] >= 0x48000) && ++n < 1024);
+	n++;
+	assert_int_equal(ptk_buddy_offline_section(t.b, 8), -EBUSY);
+	ptk_test_buddy_check(t.b);
+	while (n)
+		assert_int_equal(ptk_free_pages(t.b, pfn[--n], 9), 0);
+	ptk_drain_all_pages(t.b);
+	if (ptk_buddy_offline_section(t.b, 8))
+		fail_msg("offline: %s", ptk_buddy_error(t.b)->msg);
+	assert_int_equal(ptk_buddy_offline_section(t.b, 8), -ENOENT);
+	off = zinfo(t.b, DMA32);
+	assert_int_equal(off.spanned_pages, before.spanned_pages);
+	assert_int_equal(off.present_pages, before.present_pages - 32768);
+	/* the boot mem_map of the section came back to the allocator */
+	assert_int_equal(off.managed_pages, before.managed_pages - 32768 + memmap_pages);
+	assert_false(ptk_mm_valid_section_nr(t.mm, 8));
+	ptk_test_buddy_check(t.b);
+	assert_int_equal(ptk_buddy_online_section(t.b, 8), 0);
+	assert_int_equal(ptk_buddy_online_section(t.b, 8), -EEXIST);
+	assert_int_equal(ptk_buddy_online_section(t.b, 40), -EINVAL);	/* not RAM */
+	on = zinfo(t.b, DMA32);
+	assert_int_equal(on.present_pages, before.present_pages);
+	assert_int_equal(on.managed_pages, off.managed_pages + 32768);
+	assert_int_equal(ptk_buddy_pageblock_migratetype(t.b, 0x40000, &mt), 0);
+	assert_int_equal(mt, PTK_MIGRATE_MOVABLE);
+	ptk_buddy_stats(t.b, &st);
+	assert_int_equal(st.nr_online_sections_added, 1);
+	assert_int_equal(st.nr_sections_removed, 1);
+	assert_int_equal(st.nr_allocated_pages, memmap_pages);	/* the new mem_map */
+	ptk_test_buddy_check(t.b);
+	ptk_test_mem_destroy(&t);
+}
+
+/*
  * A machine's page tables: those built before memblock_free_all() come
  * from memblock and are PG_reserved; after it, from the buddy allocator as
  * PG_table pages counted in NR_PAGETABLE.  Freeing the tree gives the early
@@ -463,6 +516,7 @@ int main(void)
 		cmocka_unit_test(highatomic_reserve),
 		cmocka_unit_test(gfp_names),
 		cmocka_unit_test(machine_page_tables),
+		cmocka_unit_test(hotplug_section),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
