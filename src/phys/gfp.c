@@ -58,8 +58,7 @@ static int gfp_zone_slow(const struct ptk_buddy *b, uint32_t gfp)
 void gfp_zone_table_init(struct ptk_buddy *b)
 {
 	for (uint32_t bits = 0; bits <= GFP_ZONEMASK; bits++)
-		b->gfp_zone_table[bits] = (int8_t)((bits & ~GFP_ZONEMASK) ? -1 :
-						   gfp_zone_slow(b, bits));
+		b->gfp_zone_table[bits] = (int8_t)gfp_zone_slow(b, bits);
 }
 
 #define GFP_NOFS	(PTK___GFP_RECLAIM | PTK___GFP_IO)

@@ -329,14 +329,40 @@ static int check_free(struct ptk_buddy *b, uint64_t pfn, unsigned int order, str
 	return 0;
 }
 
+/* The common case in one look: an allocation of this order starts at pfn
+ * (the order byte proves the pfn is in a zone) and its page is in order. */
+static bool free_is_good(struct ptk_buddy *b, uint64_t pfn, unsigned int order, struct zone **zp,
+			 uint8_t **pagep)
+{
+	struct bsec *s = pfn_bsec(b, pfn);
+	const struct ptk_page_layout *l = b->layout;
+	uint8_t *page;
+	unsigned int zi;
+
+	if (!s || s->ord[pfn & ((1ull << b->sec_shift) - 1)] != order + 1)
+		return false;
+	page = pfn_to_page(b, pfn);
+	zi = l->zones_width ? (unsigned int)((PG_FLAGS(page) >> l->zones_pgoff) &
+					     ((1ull << l->zones_width) - 1)) : 0;
+	if (PageReserved(page) || PageBuddy(page) || PageTable(page) || PG_REFCOUNT(page) != 1 ||
+	    zi >= b->nr_zones)
+		return false;
+	*zp = &b->zones[zi];
+	*pagep = page;
+	return true;
+}
+
 int ptk_free_pages(struct ptk_buddy *b, uint64_t pfn, unsigned int order)
 {
 	struct zone *z = NULL;
 	uint8_t *page = NULL;
-	int ret = check_free(b, pfn, order, &z, &page);
 
-	if (ret)
-		return ret;
+	if (!free_is_good(b, pfn, order, &z, &page)) {
+		int ret = check_free(b, pfn, order, &z, &page);
+
+		if (ret)
+			return ret;
+	}
 	*pfn_ord(b, pfn) = 0;
 	z->nr_allocated -= 1ull << order;
 	free_the_page(b, z, pfn, page, order);
