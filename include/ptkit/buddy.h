@@ -5,8 +5,9 @@
  *
  * One node, one CPU.  The allocator's state lives where the kernel keeps
  * it: each free block's first struct page carries PG_buddy in page_type,
- * its order in private and its free-list links in lru; a page on the
- * per-CPU list carries its migratetype in index.  The list heads, the
+ * its order in private, its free-list links in lru and the migratetype of
+ * the list it is on in index; a page on the per-CPU list carries its
+ * migratetype in index (set_pcppage_migratetype).  The list heads, the
  * pageblock migratetype bitmap and the counters are host memory (the
  * kernel's struct zone is not modelled in simulated RAM); a list end's link
  * reads as 0.

@@ -78,6 +78,20 @@ const struct ptk_memblock *ptk_machine_memblock(const struct ptk_machine *m);
 int ptk_machine_init_memory_model(struct ptk_machine *m, enum ptk_mm_kind kind);
 struct ptk_mm_model *ptk_machine_mm(struct ptk_machine *m);
 
+/*
+ * mem_init()'s memblock_free_all(): build the memory model if there is none
+ * yet (the architecture's default: SPARSEMEM_VMEMMAP on x86-64 and arm64,
+ * FLATMEM on arm32), create the zones and the buddy allocator over it
+ * (ptk_buddy_create), and from then on take page-table pages from the
+ * buddy allocator (GFP_PGTABLE_KERNEL, PG_table, NR_PAGETABLE).  Frames
+ * the engine took from memblock before stay PG_reserved and go back with
+ * free_reserved_page() when freed.  Once: -EEXIST after.
+ */
+int ptk_machine_memblock_free_all(struct ptk_machine *m);
+/* The buddy allocator, NULL before ptk_machine_memblock_free_all(). */
+struct ptk_buddy;
+struct ptk_buddy *ptk_machine_buddy(struct ptk_machine *m);
+
 /* Failure injection: make the n-th allocation from now fail (1 = the next
  * one); 0 disables.  Counts every call of ptk_alloc_frames. */
 void ptk_machine_fail_nth_alloc(struct ptk_machine *m, uint64_t n);

@@ -163,6 +163,11 @@ struct ptk_mm_params {
 	/* PHYS_OFFSET: ARCH_PFN_OFFSET for FLATMEM; memstart_addr, which
 	 * arm64 subtracts from vmemmap, for SPARSEMEM_VMEMMAP */
 	uint64_t phys_offset;
+	/* pageblock_order (include/linux/pageblock-flags.h, 6.1): HUGETLB_PAGE_ORDER
+	 * = 9 with 4K pages where the architecture has huge pages (x86-64,
+	 * arm64, arm32 LPAE), else MAX_ORDER - 1 = 10 (arm32 short-descriptor).
+	 * 0 in hand-made params means 9. */
+	unsigned int pageblock_order;
 };
 
 /* Presets.  x86-64: SECTION_SIZE_BITS 27, MAX_PHYSMEM_BITS 46 (52 with
@@ -200,6 +205,8 @@ void ptk_mm_destroy(struct ptk_mm_model *m);
 struct ptk_error *ptk_mm_error(struct ptk_mm_model *m);
 const struct ptk_page_layout *ptk_mm_page_layout(const struct ptk_mm_model *m);
 enum ptk_mm_kind ptk_mm_kind(const struct ptk_mm_model *m);
+/* The parameters the model was built with. */
+const struct ptk_mm_params *ptk_mm_params_of(const struct ptk_mm_model *m);
 
 bool ptk_mm_pfn_valid(const struct ptk_mm_model *m, uint64_t pfn);
 /* page pointer (see above) of pfn; -EINVAL unless pfn_valid */
@@ -244,6 +251,17 @@ bool ptk_mm_online_section_nr(const struct ptk_mm_model *m, uint64_t nr);
 /* Memory hotplug of one whole section (sparse models only). */
 int ptk_mm_section_add(struct ptk_mm_model *m, uint64_t nr);
 int ptk_mm_section_remove(struct ptk_mm_model *m, uint64_t nr);
+
+/* Where hot-added sections' struct pages come from once a page allocator
+ * owns the memory (memblock_free_all has run): alloc as vmemmap_populate()
+ * allocates them; free gets them back, and also (boot_memmap true) a
+ * boot-time mem_map that has just been given back to memblock, for the
+ * allocator to take over (free_map_bootmem).  NULL ops: memblock again. */
+struct ptk_mm_memmap_ops {
+	int (*alloc)(void *ctx, uint64_t size, uint64_t align, uint64_t *pa);
+	void (*free)(void *ctx, uint64_t pa, uint64_t size, bool boot_memmap);
+};
+void ptk_mm_set_memmap_ops(struct ptk_mm_model *m, const struct ptk_mm_memmap_ops *ops, void *ctx);
 
 /* SPARSEMEM_VMEMMAP backing, in address order, one call per present
  * section; stops at and returns a non-zero return. */

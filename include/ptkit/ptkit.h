@@ -9,6 +9,7 @@
 #include <ptkit/memmap.h>
 #include <ptkit/memblock.h>
 #include <ptkit/mm_model.h>
+#include <ptkit/buddy.h>
 #include <ptkit/machine.h>
 #include <ptkit/pgtable.h>
 #include <ptkit/mmu.h>

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ptkit/buddy.h>
 #include <ptkit/mm_model.h>
 #include "phys/machine_priv.h"
 
@@ -95,6 +96,7 @@ void ptk_machine_destroy(struct ptk_machine *m)
 		return;
 	if (m->release_pgtables)
 		m->release_pgtables(m);
+	ptk_buddy_destroy(m->buddy);
 	ptk_mm_destroy(m->mm);
 	frame_memblock_release(&m->boot);
 	ptk_phys_destroy(m->phys);

@@ -26,6 +26,7 @@ struct ptk_machine {
 	void *frame_ctx;
 	struct frame_memblock boot;	/* default allocator until the buddy one */
 	struct ptk_mm_model *mm;	/* NULL until a memory model is chosen */
+	struct ptk_buddy *buddy;	/* NULL until memblock_free_all() */
 	struct ptk_phys_range *reserved; /* sorted by base */
 	size_t nr_reserved;
 	uint64_t frames_in_use;

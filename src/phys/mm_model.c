@@ -48,6 +48,7 @@ struct mm_section {
 	uint64_t section_mem_map;	/* as struct mem_section */
 	uint64_t memmap_pa;		/* simulated RAM backing the mem_map */
 	uint64_t memmap_size;
+	bool from_allocator;		/* mem_map from the page allocator, not memblock */
 };
 
 struct ptk_mm_model {
@@ -62,6 +63,8 @@ struct ptk_mm_model {
 	struct ptk_mm_node node[NR_NODES_MAX];
 	unsigned int nr_nodes;
 	uint64_t memmap_bytes;
+	const struct ptk_mm_memmap_ops *memmap_ops;	/* after memblock_free_all() */
+	void *memmap_ctx;
 	struct ptk_error err;
 };
 
@@ -273,11 +276,21 @@ static int memmap_init_range(struct ptk_mm_model *m, uint64_t pfn, uint64_t end,
 	return 0;
 }
 
-/* memmap_alloc(): a reservation in memblock, accounted. */
+/* memmap_alloc(): a reservation in memblock, accounted; from the page
+ * allocator once one owns the memory (memory hotplug's vmemmap_populate). */
 static int memmap_alloc(struct ptk_mm_model *m, uint64_t size, uint64_t align, uint64_t *pa)
 {
-	int ret = ptk_memblock_phys_alloc_range(m->mb, size, align, 0,
-						PTK_MEMBLOCK_ALLOC_ACCESSIBLE, pa);
+	int ret;
+
+	if (m->memmap_ops) {
+		ret = m->memmap_ops->alloc(m->memmap_ctx, size, align, pa);
+		if (ret)
+			return ptk_err(&m->err, ret,
+				       "cannot allocate 0x%" PRIx64 " bytes of struct pages", size);
+		m->memmap_bytes += size;
+		return 0;
+	}
+	ret = ptk_memblock_phys_alloc_range(m->mb, size, align, 0, PTK_MEMBLOCK_ALLOC_ACCESSIBLE, pa);
 
 	if (ret)
 		return ptk_err(&m->err, ret,
@@ -287,9 +300,14 @@ static int memmap_alloc(struct ptk_mm_model *m, uint64_t size, uint64_t align, u
 	return 0;
 }
 
-static void memmap_free(struct ptk_mm_model *m, uint64_t pa, uint64_t size)
+/* The other way; a boot-time mem_map goes back to memblock and, once the
+ * page allocator runs, to it too (free_map_bootmem). */
+static void memmap_free(struct ptk_mm_model *m, uint64_t pa, uint64_t size, bool from_allocator)
 {
-	ptk_memblock_free(m->mb, pa, size);
+	if (!from_allocator)
+		ptk_memblock_free(m->mb, pa, size);
+	if (m->memmap_ops)
+		m->memmap_ops->free(m->memmap_ctx, pa, size, !from_allocator);
 	m->memmap_bytes -= size;
 }
 
@@ -314,7 +332,7 @@ static int flat_init(struct ptk_mm_model *m)
 		return ret;
 	ret = memmap_init_range(m, m->arch_pfn_offset, end, m->mem_map, m->mem_map, false);
 	if (ret)
-		memmap_free(m, m->mem_map, size);
+		memmap_free(m, m->mem_map, size, false);
 	return ret;
 }
 
@@ -452,10 +470,11 @@ static int sparse_init_one_section(struct ptk_mm_model *m, uint64_t nr, uint64_t
 	ret = memmap_init_range(m, pfn, pfn + pages_per_section(m), pa, map,
 				!(flags & PTK_SECTION_IS_EARLY));
 	if (ret) {
-		memmap_free(m, pa, size);
+		memmap_free(m, pa, size, m->memmap_ops != NULL);
 		return ret;
 	}
 	ms = __nr_to_section(m, nr);
+	ms->from_allocator = m->memmap_ops != NULL;
 	ms->section_mem_map = sparse_encode_mem_map(m, map, nr) | flags;
 	ms->memmap_pa = pa;
 	ms->memmap_size = size;
@@ -466,7 +485,7 @@ static void sparse_remove_one_section(struct ptk_mm_model *m, uint64_t nr)
 {
 	struct mm_section *ms = __nr_to_section(m, nr);
 
-	memmap_free(m, ms->memmap_pa, ms->memmap_size);
+	memmap_free(m, ms->memmap_pa, ms->memmap_size, ms->from_allocator);
 	memset(ms, 0, sizeof(*ms));
 }
 
@@ -572,6 +591,13 @@ void ptk_mm_destroy(struct ptk_mm_model *m)
 
 struct ptk_error *ptk_mm_error(struct ptk_mm_model *m) { return &m->err; }
 enum ptk_mm_kind ptk_mm_kind(const struct ptk_mm_model *m) { return m->p.kind; }
+const struct ptk_mm_params *ptk_mm_params_of(const struct ptk_mm_model *m) { return &m->p; }
+
+void ptk_mm_set_memmap_ops(struct ptk_mm_model *m, const struct ptk_mm_memmap_ops *ops, void *ctx)
+{
+	m->memmap_ops = ops;
+	m->memmap_ctx = ctx;
+}
 uint64_t ptk_mm_mem_map(const struct ptk_mm_model *m) { return m->mem_map; }
 uint64_t ptk_mm_arch_pfn_offset(const struct ptk_mm_model *m) { return m->arch_pfn_offset; }
 uint64_t ptk_mm_max_mapnr(const struct ptk_mm_model *m) { return m->max_mapnr; }

@@ -12,6 +12,10 @@
 #include <ptkit/mm_model.h>
 #include <ptkit/phys.h>
 
+/* PMD_SHIFT - PAGE_SHIFT with 4K pages, and MAX_ORDER - 1 of 6.1. */
+#define HUGETLB_PAGE_ORDER	9u
+#define MAX_ORDER_MINUS_1	10u
+
 static void set_zones(struct ptk_mm_params *p, unsigned int n, const uint64_t *end,
 		      const char *const *name)
 {
@@ -34,6 +38,7 @@ void ptk_mm_params_x86_64(struct ptk_mm_params *p, enum ptk_mm_kind kind, bool l
 	p->max_physmem_bits = la57 ? 52 : 46;
 	p->nodes_shift = 6;			/* x86_64_defconfig NODES_SHIFT */
 	p->vmemmap_start = la57 ? 0xffd4000000000000ull : 0xffffea0000000000ull;
+	p->pageblock_order = HUGETLB_PAGE_ORDER;
 	set_zones(p, 4, end, name);
 }
 
@@ -53,6 +58,7 @@ void ptk_mm_params_arm64(struct ptk_mm_params *p, enum ptk_mm_kind kind, unsigne
 	p->nodes_shift = 4;			/* arch/arm64/Kconfig default */
 	p->vmemmap_start = 0 - (1ull << (va_bits - vmemmap_shift));
 	p->phys_offset = memstart_addr;
+	p->pageblock_order = HUGETLB_PAGE_ORDER;
 	set_zones(p, 4, end, name);
 }
 
@@ -69,6 +75,9 @@ void ptk_mm_params_arm32(struct ptk_mm_params *p, enum ptk_mm_kind kind, bool lp
 	p->section_size_bits = 28;
 	p->max_physmem_bits = lpae ? 36 : 32;
 	p->phys_offset = phys_offset;
+	/* LPAE has 2 MiB PMD huge pages (HUGETLB_PAGE_ORDER 9); the
+	 * short-descriptor kernel has no hugetlb, so pageblocks are max-order. */
+	p->pageblock_order = lpae ? HUGETLB_PAGE_ORDER : MAX_ORDER_MINUS_1;
 	set_zones(p, 3, end, name);
 }
 

@@ -159,7 +159,21 @@ static int run_step(struct ptk_pgtable *pt, const struct step *s)
 	}
 }
 
-static void inject_every_allocation(const char *fmt)
+/* Every frame the engine holds is an allocated PG_table page of the buddy
+ * allocator, counted in NR_PAGETABLE, and the allocator is consistent. */
+static void check_buddy_frames(struct ptk_machine *m)
+{
+	struct ptk_buddy *b = ptk_machine_buddy(m);
+	struct ptk_buddy_stats st;
+
+	ptk_buddy_stats(b, &st);
+	assert_int_equal(st.nr_page_table_pages, ptk_frames_in_use(m));
+	assert_int_equal(st.nr_allocated_pages, ptk_frames_in_use(m));
+	if (ptk_buddy_check(b))
+		fail_msg("ptk_buddy_check: %s", ptk_buddy_error(b)->msg);
+}
+
+static void inject_every_allocation(const char *fmt, bool buddy)
 {
 	struct ptk_format f;
 	struct ptk_phys_range ram[] = { { 0, 64 * GiB } };
@@ -168,11 +182,16 @@ static void inject_every_allocation(const char *fmt)
 	struct ptk_pgtable *pt;
 	uint64_t injected = 0;
 
-	/* RAM within the format's default width, which the machine takes */
+	/* RAM within the format's default width, which the machine takes;
+	 * with buddy a smaller RAM, since every struct page is written */
 	assert_int_equal(ptk_format_build(fmt, &f, NULL), 0);
 	if (f.default_pa_bits < 36)
 		ram[0].size = 1ull << f.default_pa_bits;
+	if (buddy && ram[0].size > GiB)
+		ram[0].size = GiB;
 	m = ptk_test_machine(fmt, ram, 1, 0);
+	if (buddy)
+		assert_int_equal(ptk_machine_memblock_free_all(m), 0);
 	make_scenario(ptk_machine_format(m), scenario);
 	/* pgd_alloc itself, at each of its roots. */
 	for (unsigned n = 1; n <= ptk_machine_format(m)->nroots; n++) {
@@ -207,11 +226,13 @@ static void inject_every_allocation(const char *fmt)
 		ptk_machine_fail_nth_alloc(m, 0);
 		ptk_test_check_tree(pt);
 		free(before.maps);
+		if (buddy)
+			check_buddy_frames(m);
 	}
 	/* Most steps above need allocations: at least one table per map step. */
 	assert_true(injected >= 5);
-	printf("%s: %llu injected failures, the tree unchanged after each\n", fmt,
-	       (unsigned long long)injected);
+	printf("%s%s: %llu injected failures, the tree unchanged after each\n", fmt,
+	       buddy ? " (buddy)" : "", (unsigned long long)injected);
 	ptk_machine_destroy(m);
 }
 
@@ -224,13 +245,21 @@ static void failinject_all(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(configs) / sizeof(configs[0]); i++)
-		inject_every_allocation(configs[i]);
+		inject_every_allocation(configs[i], false);
+}
+
+static void failinject_buddy(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(configs) / sizeof(configs[0]); i++)
+		inject_every_allocation(configs[i], true);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(failinject_all),
+		cmocka_unit_test(failinject_buddy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
