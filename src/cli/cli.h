@@ -34,9 +34,17 @@ struct cli_opts {
 	size_t max_read;	/* bytes per 'read' */
 };
 
+/* The blocks 'alloc_pages' handed out, for 'free_pages all'. */
+struct cli_alloc {
+	uint64_t pfn;
+	unsigned int order;
+};
+
 struct cli {
 	FILE *out, *err;
 	struct ptk_machine *m;	/* NULL until 'machine' or 'image load' */
+	struct cli_alloc *allocs;	/* of this machine, in allocation order */
+	size_t nr_allocs, allocs_cap;
 	struct cli_opts opt;
 	unsigned nerrors;	/* errors so far */
 	bool quit;		/* 'quit' was run */
@@ -48,6 +56,9 @@ struct cli {
 
 void cli_init(struct cli *c, FILE *out, FILE *err);
 void cli_fini(struct cli *c);
+/* Make m the current machine, destroying the old one and what the script
+ * had allocated on it. */
+void cli_set_machine(struct cli *c, struct ptk_machine *m);
 
 /* Run one line of a script.  0 on success, -1 after reporting an error. */
 int cli_run_line(struct cli *c, const char *src, unsigned long lineno, const char *line,
@@ -148,6 +159,11 @@ int cmd_read(struct cli *c, const struct cli_args *a);
 int cmd_write(struct cli *c, const struct cli_args *a);
 int cmd_info(struct cli *c, const struct cli_args *a);
 int cmd_memblock(struct cli *c, const struct cli_args *a);
+int cmd_memblock_free_all(struct cli *c, const struct cli_args *a);
+int cmd_alloc_pages(struct cli *c, const struct cli_args *a);
+int cmd_free_pages(struct cli *c, const struct cli_args *a);
+int cmd_memory(struct cli *c, const struct cli_args *a);
+int cmd_cat(struct cli *c, const struct cli_args *a);
 int cmd_pfn_to_page(struct cli *c, const struct cli_args *a);
 int cmd_page_to_pfn(struct cli *c, const struct cli_args *a);
 int cmd_page_to_phys(struct cli *c, const struct cli_args *a);

@@ -26,6 +26,10 @@ static const char *const P_READ[] = { "PA", "LEN", NULL };
 static const char *const P_MEMBLOCK[] = { "dump", NULL };
 static const char *const P_PFN[] = { "PFN", NULL };
 static const char *const P_PAGE[] = { "PAGE", NULL };
+static const char *const P_ALLOC[] = { "ORDER", "GFP", NULL };
+static const char *const P_FREE[] = { "PFN|all", "ORDER", NULL };
+static const char *const P_MEMORY[] = { "add|remove", "SECTION", NULL };
+static const char *const P_FILE[] = { "FILE", NULL };
 static const char *const P_WRITE[] = { "PA", "VALUE", NULL };
 static const char *const P_TEXT[] = { "TEXT", NULL };
 static const char *const P_CMD[] = { "COMMAND", NULL };
@@ -88,6 +92,34 @@ static const struct cli_cmd commands[] = {
 	  "As the kernel prints them with memblock=debug: memory is the RAM,\n"
 	  "reserved the reserved ranges inside RAM plus every page-table frame\n"
 	  "handed out." },
+	{ "memblock_free_all", cmd_memblock_free_all, P_NONE, 0, 0, NULL, MACH,
+	  "memblock_free_all", "hand memblock's free memory to the buddy allocator",
+	  "As mm_init() does at boot: build the zones and their watermarks, mark the\n"
+	  "reserved pages PG_reserved and free the rest in the largest aligned blocks.\n"
+	  "From then on page tables come from the buddy allocator (PG_table, counted\n"
+	  "in PageTables).  Chooses the architecture's memory model if the machine\n"
+	  "line gave none." },
+	{ "alloc_pages", cmd_alloc_pages, P_ALLOC, 1, 2, NULL, CLI_F_JSON | MACH,
+	  "alloc_pages ORDER [GFP]", "allocate 2^ORDER pages; prints the first PFN",
+	  "GFP is GFP_KERNEL (default), GFP_USER, GFP_HIGHUSER_MOVABLE, GFP_DMA,\n"
+	  "GFP_DMA32, GFP_ATOMIC... or flags joined with |, e.g. GFP_KERNEL|__GFP_ZERO,\n"
+	  "or a number.  The zone and migratetype follow from the flags as in the\n"
+	  "kernel; below the min watermark the allocation fails (no reclaim).\n"
+	  "Example: alloc_pages 3 GFP_HIGHUSER_MOVABLE" },
+	{ "free_pages", cmd_free_pages, P_FREE, 1, 2, NULL, MACH,
+	  "free_pages PFN ORDER | free_pages all", "free a block alloc_pages gave",
+	  "'all' frees every block this script allocated, newest first.\n"
+	  "Example: free_pages 0x7f000 3" },
+	{ "memory", cmd_memory, P_MEMORY, 2, 2, NULL, MACH,
+	  "memory add|remove SECTION", "hotplug a memory section (SPARSEMEM models)",
+	  "remove isolates the section's pageblocks and fails if any page is in use;\n"
+	  "add brings a section back and frees its pages into the buddy allocator.\n"
+	  "Example: memory remove 40" },
+	{ "cat", cmd_cat, P_FILE, 1, 1, NULL, CLI_F_JSON | MACH,
+	  "cat FILE", "a /proc view of the machine, as Linux 6.1 prints it",
+	  "FILE: /proc/buddyinfo /proc/pagetypeinfo /proc/zoneinfo /proc/meminfo\n"
+	  "/proc/vmstat /proc/iomem.  Only what the model keeps is printed.\n"
+	  "Example: cat /proc/buddyinfo" },
 	{ "pfn_to_page", cmd_pfn_to_page, P_PFN, 1, 1, NULL, MACH,
 	  "pfn_to_page PFN", "the struct page of a frame, by the memory model's formula",
 	  "Needs memory_model= on the machine line.  FLATMEM and SPARSEMEM give the\n"
@@ -343,8 +375,7 @@ int cmd_machine(struct cli *c, const struct cli_args *a)
 	}
 	if (build_machine(c, a, &f, &m))
 		return -1;
-	ptk_machine_destroy(c->m);
-	c->m = m;
+	cli_set_machine(c, m);
 	if (a->flags & CLI_F_JSON)
 		cli_json_machine(c, "machine");
 	else

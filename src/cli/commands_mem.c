@@ -181,8 +181,7 @@ static int image_load(struct cli *c, const struct cli_args *a)
 	rc = ptk_image_load(a->pos[1].s, &m, &err);
 	if (rc)
 		return cli_error(c, "%s", ptk_strerror(&err, rc));
-	ptk_machine_destroy(c->m);
-	c->m = m;
+	cli_set_machine(c, m);
 	if (a->flags & CLI_F_JSON) {
 		cli_json_info(c, "image");
 		return 0;

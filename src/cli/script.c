@@ -21,10 +21,18 @@ void cli_init(struct cli *c, FILE *out, FILE *err)
 	c->opt.max_read = CLI_MAX_READ;
 }
 
-void cli_fini(struct cli *c)
+void cli_set_machine(struct cli *c, struct ptk_machine *m)
 {
 	ptk_machine_destroy(c->m);
-	c->m = NULL;
+	c->m = m;
+	free(c->allocs);
+	c->allocs = NULL;
+	c->nr_allocs = c->allocs_cap = 0;
+}
+
+void cli_fini(struct cli *c)
+{
+	cli_set_machine(c, NULL);
 }
 
 int cli_error(struct cli *c, const char *fmt, ...)

@@ -169,3 +169,25 @@ void ptk_test_check_fast_path(struct ptk_machine *m, const struct ptk_pgtable *p
 			 ptk_fault_name(slow.fault.kind), (unsigned long long)slow.fault.syndrome,
 			 (unsigned long long)slow.pa);
 }
+
+char *ptk_test_read_source_file(const char *rel)
+{
+	const char *dir = getenv("PTK_SOURCE_DIR");
+	char path[512];
+	FILE *f;
+	char *buf;
+	long len;
+
+	snprintf(path, sizeof(path), "%s/%s", dir ? dir : ".", rel);
+	f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)len + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	return buf;
+}

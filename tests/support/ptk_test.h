@@ -41,6 +41,10 @@ uint64_t ptk_test_seed(const char *test, uint64_t fixed_default);
 /* A count scaled by PTK_SCALE (default 1), for longer local runs. */
 uint64_t ptk_test_scale(uint64_t n);
 
+/* A file under the source tree (PTK_SOURCE_DIR), NUL-terminated, malloc'd;
+ * fails the test if it cannot be read. */
+char *ptk_test_read_source_file(const char *rel);
+
 /* A machine of the given format with the given RAM ranges; asserts on failure. */
 struct ptk_machine *ptk_test_machine(const char *format, const struct ptk_phys_range *ram,
 				     size_t nr_ram, unsigned pa_bits);

@@ -137,33 +137,11 @@ static void e820_excerpt_parses(void **state)
 	ptk_memmap_free(&map);
 }
 
-static char *read_data_file(const char *rel)
-{
-	const char *dir = getenv("PTK_SOURCE_DIR");
-	char path[512];
-	FILE *f;
-	char *buf;
-	long len;
-
-	snprintf(path, sizeof(path), "%s/%s", dir ? dir : ".", rel);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)len + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	return buf;
-}
-
 /* A whole dmesg: timestamps and the other lines (even "e820: update
  * [mem ...]") are skipped, the firmware table is read. */
 static void e820_from_dmesg_with_timestamps(void **state)
 {
-	char *text = read_data_file("tests/data/e820/qemu-pc-2g.dmesg");
+	char *text = ptk_test_read_source_file("tests/data/e820/qemu-pc-2g.dmesg");
 	struct ptk_memmap map;
 	struct ptk_error err = { 0 };
 
