@@ -48,7 +48,7 @@ int cmd_memblock_free_all(struct cli *c, const struct cli_args *a)
 	ptk_buddy_stats(b, &st);
 	fprintf(c->out, "memblock_free_all: %" PRIu64 " pages (%" PRIu64 " KiB) to the buddy "
 		"allocator; min_free_kbytes %" PRIu64 "\n", st.nr_free_pages,
-		st.nr_free_pages * (PTK_PAGE_SIZE / 1024), st.min_free_kbytes);
+		(uint64_t)(st.nr_free_pages * (PTK_PAGE_SIZE / 1024)), st.min_free_kbytes);
 	for (unsigned int z = 0; z < ptk_buddy_nr_zones(b); z++) {
 		struct ptk_zone_info zi;
 

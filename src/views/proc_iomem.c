@@ -53,7 +53,8 @@ size_t ptk_iomem_resources(const struct ptk_machine *m, struct ptk_resource *out
 		if (!reserved_is_ram(m, r))
 			put_resource(out, max, n++, r, "Reserved");
 	}
-	qsort(out, n < max ? n : max, sizeof(*out), cmp_resource);
+	if (n && max)
+		qsort(out, n < max ? n : max, sizeof(*out), cmp_resource);
 	return n;
 }
 
