@@ -82,6 +82,9 @@ enum ptk_memmap_kind {
 struct ptk_memmap_range {
 	uint64_t base, size;	/* [base, base + size), size > 0 */
 	uint32_t type;		/* PTK_E820_*: RAM ranges are PTK_E820_RAM */
+	/* The range as the firmware gave it, before RAM was trimmed to whole
+	 * pages: what /proc/iomem shows.  Equal to base/size otherwise. */
+	uint64_t fw_base, fw_size;
 };
 
 /* Caller-allocated; treat the fields as private and use the accessors. */
@@ -104,6 +107,17 @@ int ptk_memmap_parse_dt_reg(struct ptk_memmap *map, const char *text,
  * the preset's default. */
 int ptk_memmap_preset(struct ptk_memmap *map, const char *name, uint64_t ram_size,
 		      struct ptk_error *err);
+
+/*
+ * What x86's setup_arch() does to the firmware's table before it becomes
+ * memblock (arch/x86/kernel/setup.c, 6.1): trim_bios_range() makes the
+ * first page reserved (the BIOS data area) and removes [640K, 1M) from RAM
+ * (the VGA and BIOS ROM window), and reserve_real_mode() reserves the rest
+ * of the first MiB, which BIOSes are known to scribble on.  So the first
+ * MiB never reaches the page allocator, and ZONE_DMA starts at pfn 1.
+ */
+int ptk_memmap_x86_trim_bios_range(struct ptk_memmap *map, unsigned pa_bits,
+				   struct ptk_error *err);
 
 /* Sorted by base. */
 size_t ptk_memmap_nr(const struct ptk_memmap *map, enum ptk_memmap_kind kind);

@@ -196,6 +196,9 @@ int ptk_mm_params_for(struct ptk_mm_params *p, enum ptk_mm_kind kind,
 		      const struct ptk_format *f, unsigned pa_bits, uint64_t dram_start,
 		      struct ptk_error *err);
 
+/* The model the architecture's defconfig selects. */
+enum ptk_mm_kind ptk_mm_default_kind(const struct ptk_format *f);
+
 /* Build the model from memblock's memory: allocate the mem_map arrays from
  * memblock and initialise every struct page (see mm_model.c). */
 int ptk_mm_create(struct ptk_mm_model **out, const struct ptk_mm_params *p,

@@ -59,6 +59,12 @@ struct ptk_resource {
  * them: each RAM range "System RAM", each reserved range outside RAM
  * "Reserved", by address.  Fills up to max, returns how many there are. */
 size_t ptk_iomem_resources(const struct ptk_machine *m, struct ptk_resource *out, size_t max);
+/* The same from the firmware's memory map, with its ranges as the firmware
+ * gave them (e820 RAM is not page-aligned) and e820_type_to_string()'s
+ * names for the reserved types. */
+struct ptk_memmap;
+size_t ptk_iomem_resources_from_memmap(const struct ptk_memmap *map, struct ptk_resource *out,
+				       size_t max);
 int ptk_proc_iomem(const struct ptk_resource *r, size_t n, FILE *out);
 
 /* ---- the parser ---- */

@@ -110,7 +110,13 @@ static const struct cli_reg a64_regs[] = {
 };
 
 static const char *const a64_keys[] = { "granule", "va_bits", NULL };
-static const char *const a64_pgd_regs[] = { "tcr", "mair", NULL };
+static const char *const *a64_pgd_regs(const struct ptk_format *f)
+{
+	static const char *const regs[] = { "tcr", "mair", NULL };
+
+	(void)f;
+	return regs;
+}
 
 /* granule=4K|16K|64K (default 4K) va_bits=N (default 48): aarch64-4K-48.
  * The format builder judges the combination and names what is wrong. */
@@ -146,7 +152,15 @@ static const struct cli_reg a32_regs[] = {
 };
 
 static const char *const a32_keys[] = { NULL };
-static const char *const a32_pgd_regs[] = { "ttbcr", "mair0", "mair1", NULL };
+/* Short descriptors take their memory types from TEX/C/B and their
+ * access from DACR; LPAE from MAIR0/1. */
+static const char *const *a32_pgd_regs(const struct ptk_format *f)
+{
+	static const char *const lpae[] = { "ttbcr", "mair0", "mair1", NULL };
+	static const char *const short_desc[] = { "ttbcr", "dacr", NULL };
+
+	return strncmp(f->name, "arm32-lpae", 10) ? short_desc : lpae;
+}
 
 /* 'machine arm32': the short-descriptor format with Linux's 2-level
  * tables (TTBCR.N = 0); 'machine arm32 lpae': the long-descriptor format
@@ -164,7 +178,8 @@ static int a32_format_name(struct cli *c, const struct cli_args *a, char *name, 
 /* --- the table ----------------------------------------------------------- */
 
 static const struct cli_arch arches[] = {
-	{ "x86_64", "x86_64", x86_keys, "paging=4|5", x86_format_name, x86_regs, NULL, false },
+	{ "x86_64", "x86_64", x86_keys, "paging=4|5", x86_format_name, x86_regs, NULL, false,
+	  ptk_memmap_x86_trim_bios_range },
 	{ "arm64", "arm64", a64_keys, "granule=4K|16K|64K va_bits=N", a64_format_name, a64_regs,
 	  a64_pgd_regs, false },
 	{ "arm32", "arm32", a32_keys, "[lpae]", a32_format_name, a32_regs, a32_pgd_regs, true },

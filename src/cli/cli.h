@@ -45,6 +45,7 @@ struct cli {
 	struct ptk_machine *m;	/* NULL until 'machine' or 'image load' */
 	struct cli_alloc *allocs;	/* of this machine, in allocation order */
 	size_t nr_allocs, allocs_cap;
+	struct ptk_memmap memmap;	/* the machine line's map; empty after image load */
 	struct cli_opts opt;
 	unsigned nerrors;	/* errors so far */
 	bool quit;		/* 'quit' was run */
@@ -57,8 +58,8 @@ struct cli {
 void cli_init(struct cli *c, FILE *out, FILE *err);
 void cli_fini(struct cli *c);
 /* Make m the current machine, destroying the old one and what the script
- * had allocated on it. */
-void cli_set_machine(struct cli *c, struct ptk_machine *m);
+ * had allocated on it; map (taken over, may be NULL) is its memory map. */
+void cli_set_machine(struct cli *c, struct ptk_machine *m, struct ptk_memmap *map);
 
 /* Run one line of a script.  0 on success, -1 after reporting an error. */
 int cli_run_line(struct cli *c, const char *src, unsigned long lineno, const char *line,
@@ -192,9 +193,11 @@ void fmt_size(uint64_t v, char *buf, size_t len);
 /* --- the machine line's memory map (machine_memmap.c) --------------------- */
 
 bool cli_is_memmap_key(const char *key);
-/* ram=, reserve=, e820=FILE, preset=NAME [mem=SIZE] into map (empty). */
+/* ram=, reserve=, e820=FILE, preset=NAME [mem=SIZE] into map (empty), with
+ * the architecture's edits of a firmware map (ar may be NULL). */
+struct cli_arch;
 int cli_machine_memmap(struct cli *c, const struct cli_args *a, unsigned pa_bits,
-		       struct ptk_memmap *map);
+		       const struct cli_arch *ar, struct ptk_memmap *map);
 
 
 /* --- architecture tables (arch_regs.c): the one place keyed by fmt->arch -- */
@@ -225,8 +228,12 @@ struct cli_arch {
 	 * or -1 with the error reported. */
 	int (*format_name)(struct cli *c, const struct cli_args *a, char *name, size_t len);
 	const struct cli_reg *regs;	/* NULL-named last */
-	const char *const *pgd_regs;	/* registers pgd_alloc shows with the roots */
+	/* The registers pgd_alloc shows with the roots of a tree of format f. */
+	const char *const *(*pgd_regs)(const struct ptk_format *f);
 	bool takes_variant;		/* 'machine arm32 lpae': a second word */
+	/* What the kernel does to a firmware memory map (e820=, preset=)
+	 * before memblock sees it; NULL: nothing. */
+	int (*firmware_fixup)(struct ptk_memmap *map, unsigned pa_bits, struct ptk_error *err);
 };
 
 const struct cli_arch *cli_arch_find(const char *arch);		/* by fmt->arch */

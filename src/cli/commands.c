@@ -325,22 +325,21 @@ static int apply_machine_regs(struct cli *c, const struct cli_args *a,
 
 /* Create the machine on the side; the old one stays until this succeeds. */
 static int build_machine(struct cli *c, const struct cli_args *a, const struct ptk_format *f,
-			 struct ptk_machine **out)
+			 struct ptk_machine **out, struct ptk_memmap *map)
 {
 	struct ptk_machine_config cfg = { .fmt = f };
 	struct ptk_phys_range ram[CLI_MAX_RAM], reserved[CLI_MAX_RAM];
 	struct ptk_error err = { 0 };
-	struct ptk_memmap map;
 	unsigned bits;
 	int rc = -1;
 
-	ptk_memmap_init(&map);
-	if (machine_pa_bits(c, a, f, &bits) || cli_machine_memmap(c, a, bits, &map))
+	if (machine_pa_bits(c, a, f, &bits) ||
+	    cli_machine_memmap(c, a, bits, cli_arch_find(f->arch), map))
 		goto out;
 	cfg.ram = ram;
-	cfg.nr_ram = ptk_memmap_ram_ranges(&map, ram, CLI_MAX_RAM);
+	cfg.nr_ram = ptk_memmap_ram_ranges(map, ram, CLI_MAX_RAM);
 	cfg.reserved = reserved;
-	cfg.nr_reserved = ptk_memmap_phys_ranges(&map, PTK_MEMMAP_RESERVED, reserved, CLI_MAX_RAM);
+	cfg.nr_reserved = ptk_memmap_phys_ranges(map, PTK_MEMMAP_RESERVED, reserved, CLI_MAX_RAM);
 	cfg.pa_bits = cli_key(a, "pa_bits") ? bits : 0;
 	if (check_ram_limit(c, ram, cfg.nr_ram))
 		goto out;
@@ -355,7 +354,6 @@ static int build_machine(struct cli *c, const struct cli_args *a, const struct p
 	if (rc)
 		ptk_machine_destroy(*out);
 out:
-	ptk_memmap_free(&map);
 	return rc;
 }
 
@@ -363,6 +361,7 @@ int cmd_machine(struct cli *c, const struct cli_args *a)
 {
 	struct ptk_format f;
 	struct ptk_machine *m;
+	struct ptk_memmap map;
 
 	if (pick_format(c, a, &f))
 		return -1;
@@ -373,9 +372,12 @@ int cmd_machine(struct cli *c, const struct cli_args *a)
 			if (cli_key(a, *k))
 				return cli_error(c, "%s= is not allowed after a format name", *k);
 	}
-	if (build_machine(c, a, &f, &m))
+	ptk_memmap_init(&map);
+	if (build_machine(c, a, &f, &m, &map)) {
+		ptk_memmap_free(&map);
 		return -1;
-	cli_set_machine(c, m);
+	}
+	cli_set_machine(c, m, &map);
 	if (a->flags & CLI_F_JSON)
 		cli_json_machine(c, "machine");
 	else

@@ -62,9 +62,10 @@ static void print_reg(FILE *out, const struct cli_reg *r, uint64_t v)
 /* The registers that go with a new tree's roots (arm64: TCR_EL1, MAIR_EL1). */
 void cli_print_pgd_regs(struct cli *c)
 {
-	const struct cli_arch *ar = cli_arch_find(ptk_machine_format(c->m)->arch);
+	const struct ptk_format *f = ptk_machine_format(c->m);
+	const struct cli_arch *ar = cli_arch_find(f->arch);
 
-	for (const char *const *n = ar ? ar->pgd_regs : NULL; n && *n; n++) {
+	for (const char *const *n = ar && ar->pgd_regs ? ar->pgd_regs(f) : NULL; n && *n; n++) {
 		const struct cli_reg *r = cli_reg_find(ar, *n);
 
 		fprintf(c->out, "  ");

@@ -181,7 +181,7 @@ static int image_load(struct cli *c, const struct cli_args *a)
 	rc = ptk_image_load(a->pos[1].s, &m, &err);
 	if (rc)
 		return cli_error(c, "%s", ptk_strerror(&err, rc));
-	cli_set_machine(c, m);
+	cli_set_machine(c, m, NULL);
 	if (a->flags & CLI_F_JSON) {
 		cli_json_info(c, "image");
 		return 0;

@@ -12,15 +12,24 @@
 
 typedef int (*mem_view_fn)(const struct ptk_proc_mem *s, FILE *out);
 
+/* From the machine line's firmware map when there is one (exact e820
+ * ranges), else from the machine (a loaded image). */
+static size_t iomem_resources(struct cli *c, struct ptk_resource *r, size_t max)
+{
+	if (ptk_memmap_nr(&c->memmap, PTK_MEMMAP_RAM))
+		return ptk_iomem_resources_from_memmap(&c->memmap, r, max);
+	return ptk_iomem_resources(c->m, r, max);
+}
+
 static int render_iomem(struct cli *c, FILE *out)
 {
-	size_t n = ptk_iomem_resources(c->m, NULL, 0);
+	size_t n = iomem_resources(c, NULL, 0);
 	struct ptk_resource *r = calloc(n ? n : 1, sizeof(*r));
 	int rc;
 
 	if (!r)
 		return cli_error(c, "out of host memory");
-	ptk_iomem_resources(c->m, r, n);
+	iomem_resources(c, r, n);
 	rc = ptk_proc_iomem(r, n, out);
 	free(r);
 	return rc;

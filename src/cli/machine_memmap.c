@@ -94,14 +94,29 @@ static int add_list(struct cli *c, const struct cli_args *a, enum ptk_memmap_kin
 	return rc ? cli_error(c, "%s", ptk_strerror(&err, rc)) : 0;
 }
 
+/* The kernel's edits of a firmware map; ram=/reserve= lists are taken as
+ * memblock's view already and left alone. */
+static int fixup_firmware_map(struct cli *c, const struct cli_args *a, unsigned pa_bits,
+			      const struct cli_arch *ar, struct ptk_memmap *map)
+{
+	struct ptk_error err = { 0 };
+	int rc;
+
+	if (!ar || !ar->firmware_fixup || (!cli_key(a, "e820") && !cli_key(a, "preset")))
+		return 0;
+	rc = ar->firmware_fixup(map, pa_bits, &err);
+	return rc ? cli_error(c, "%s", ptk_strerror(&err, rc)) : 0;
+}
+
 int cli_machine_memmap(struct cli *c, const struct cli_args *a, unsigned pa_bits,
-		       struct ptk_memmap *map)
+		       const struct cli_arch *ar, struct ptk_memmap *map)
 {
 	const char *e820 = cli_key(a, "e820");
 
 	if (!cli_key(a, "ram") && !e820 && !cli_key(a, "preset"))
 		return cli_error(c, "missing ram=BASE+SIZE[,...], e820=FILE or preset=NAME");
 	if (add_preset(c, a, map) || (e820 && add_e820_file(c, e820, pa_bits, map)) ||
+	    fixup_firmware_map(c, a, pa_bits, ar, map) ||
 	    add_list(c, a, PTK_MEMMAP_RAM, pa_bits, map) ||
 	    add_list(c, a, PTK_MEMMAP_RESERVED, pa_bits, map))
 		return -1;

@@ -18,21 +18,27 @@
 void cli_init(struct cli *c, FILE *out, FILE *err)
 {
 	*c = (struct cli){ .out = out, .err = err, .src = "<input>" };
+	ptk_memmap_init(&c->memmap);
 	c->opt.max_read = CLI_MAX_READ;
 }
 
-void cli_set_machine(struct cli *c, struct ptk_machine *m)
+void cli_set_machine(struct cli *c, struct ptk_machine *m, struct ptk_memmap *map)
 {
 	ptk_machine_destroy(c->m);
 	c->m = m;
 	free(c->allocs);
 	c->allocs = NULL;
 	c->nr_allocs = c->allocs_cap = 0;
+	ptk_memmap_free(&c->memmap);
+	if (map) {
+		c->memmap = *map;
+		ptk_memmap_init(map);
+	}
 }
 
 void cli_fini(struct cli *c)
 {
-	cli_set_machine(c, NULL);
+	cli_set_machine(c, NULL, NULL);
 }
 
 int cli_error(struct cli *c, const char *fmt, ...)

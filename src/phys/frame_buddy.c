@@ -7,7 +7,6 @@
  * before is PG_reserved and goes back through free_reserved_page(), as
  * the kernel frees its early page tables.
  */
-#include <string.h>
 
 #include "phys/buddy_priv.h"
 #include "phys/machine_priv.h"
@@ -47,13 +46,6 @@ static const struct ptk_frame_ops frame_buddy_ops = {
 	.free = buddy_frames_free,
 };
 
-/* The architecture's default memory model: SPARSEMEM_VMEMMAP where the
- * 64-bit defconfigs have it, FLATMEM on arm32. */
-static enum ptk_mm_kind default_mm_kind(const struct ptk_format *f)
-{
-	return strcmp(f->arch, "arm32") ? PTK_MM_SPARSEMEM_VMEMMAP : PTK_MM_FLATMEM;
-}
-
 int ptk_machine_memblock_free_all(struct ptk_machine *m)
 {
 	int rc;
@@ -61,7 +53,7 @@ int ptk_machine_memblock_free_all(struct ptk_machine *m)
 	if (m->buddy)
 		return ptk_err(&m->err, -EEXIST, "memblock_free_all() has already run");
 	if (!m->mm) {
-		rc = ptk_machine_init_memory_model(m, default_mm_kind(m->fmt));
+		rc = ptk_machine_init_memory_model(m, ptk_mm_default_kind(m->fmt));
 		if (rc)
 			return rc;
 	}

@@ -191,6 +191,10 @@ static int add_range(struct mm_build *b, int k, struct ptk_memmap_range r,
 	rc = grow(b, k, err);
 	if (rc)
 		return rc;
+	if (!r.fw_size) {
+		r.fw_base = r.base;
+		r.fw_size = r.size;
+	}
 	v = b->map.ranges[k];
 	memmove(&v[i + 1], &v[i], (b->map.nr[k] - i) * sizeof(*v));
 	v[i] = r;
@@ -546,7 +550,7 @@ static int lex_e820_entry(const char *p, const struct e820_line *l,
 static int add_e820_line(struct mm_build *b, const struct e820_line *l, const char *who_end,
 			 struct ptk_error *err)
 {
-	struct ptk_memmap_range r;
+	struct ptk_memmap_range r = { 0 };
 	char place[PLACE_MAX];
 	int rc = lex_e820_entry(who_end, l, &r, err);
 
@@ -557,6 +561,8 @@ static int add_e820_line(struct mm_build *b, const struct e820_line *l, const ch
 	if (r.type != PTK_E820_RAM)
 		return add_range(b, PTK_MEMMAP_RESERVED, r, place, err);
 	rc = check_range(b, &r, place, err);
+	r.fw_base = r.base;
+	r.fw_size = r.size;
 	if (rc || !trim_to_pages(&r.base, &r.size))
 		return rc;
 	return add_range(b, PTK_MEMMAP_RAM, r, place, err);
@@ -723,6 +729,8 @@ static int add_dt_entry(struct mm_build *b, uint64_t base, uint64_t size, size_t
 
 	snprintf(place, sizeof(place), "reg entry %zu", entry);
 	rc = check_range(b, &r, place, err);
+	r.fw_base = r.base;
+	r.fw_size = r.size;
 	if (rc || !trim_to_pages(&r.base, &r.size))
 		return rc;
 	return add_range(b, PTK_MEMMAP_RAM, r, place, err);
@@ -945,4 +953,110 @@ int ptk_memmap_preset(struct ptk_memmap *map, const char *name, uint64_t ram_siz
 	if (rc)
 		return rc;
 	return build_end(&b, map, build_preset(&b, ps, ram_size, err));
+}
+
+/* --- x86's edits of the firmware map ------------------------------------ */
+
+#define X86_BIOS_DATA_END	0x1000ull	/* the first page */
+#define X86_BIOS_BEGIN		0xa0000ull	/* legacy VGA RAM and BIOS ROMs */
+#define X86_BIOS_END		0x100000ull
+#define X86_REALMODE_END	0x100000ull	/* reserve_real_mode(): SZ_1M */
+
+static void remove_at(struct mm_build *b, int k, size_t i)
+{
+	struct ptk_memmap_range *v = b->map.ranges[k];
+
+	memmove(&v[i], &v[i + 1], (b->map.nr[k] - i - 1) * sizeof(*v));
+	b->map.nr[k]--;
+}
+
+/* The part of r (and of its firmware extent) in [lo, hi); false if none. */
+static bool clip_range(struct ptk_memmap_range r, uint64_t lo, uint64_t hi,
+		       struct ptk_memmap_range *out)
+{
+	uint64_t end = r.base + r.size, fw_end = r.fw_base + r.fw_size;
+
+	*out = r;
+	out->base = r.base > lo ? r.base : lo;
+	out->size = (end < hi ? end : hi) - out->base;
+	out->fw_base = r.fw_base > lo ? r.fw_base : lo;
+	out->fw_size = (fw_end < hi ? fw_end : hi) - out->fw_base;
+	return out->base < (end < hi ? end : hi);
+}
+
+/* e820__range_remove() of RAM: what is left of each range it cuts stays. */
+static int cut_ram(struct mm_build *b, uint64_t start, uint64_t end, struct ptk_error *err)
+{
+	for (size_t i = 0; i < b->map.nr[PTK_MEMMAP_RAM]; i++) {
+		struct ptk_memmap_range r = b->map.ranges[PTK_MEMMAP_RAM][i], part;
+		int rc = 0;
+
+		if (r.base + r.size <= start || r.base >= end)
+			continue;
+		remove_at(b, PTK_MEMMAP_RAM, i);
+		if (clip_range(r, 0, start, &part))
+			rc = add_range(b, PTK_MEMMAP_RAM, part, "trim_bios_range", err);
+		if (!rc && clip_range(r, end, UINT64_MAX, &part))
+			rc = add_range(b, PTK_MEMMAP_RAM, part, "trim_bios_range", err);
+		if (rc)
+			return rc;
+		i = (size_t)-1;		/* the list changed: look again */
+	}
+	return 0;
+}
+
+static bool overlaps_kind(const struct mm_build *b, int k, uint64_t start, uint64_t end)
+{
+	for (size_t i = 0; i < b->map.nr[k]; i++) {
+		const struct ptk_memmap_range *r = &b->map.ranges[k][i];
+
+		if (r->base < end && start < r->base + r->size)
+			return true;
+	}
+	return false;
+}
+
+/* memblock_reserve() the RAM inside [start, end). */
+static int reserve_ram(struct mm_build *b, uint64_t start, uint64_t end, struct ptk_error *err)
+{
+	for (size_t i = 0; i < b->map.nr[PTK_MEMMAP_RAM]; i++) {
+		struct ptk_memmap_range part;
+		int rc;
+
+		if (!clip_range(b->map.ranges[PTK_MEMMAP_RAM][i], start, end, &part) ||
+		    overlaps_kind(b, PTK_MEMMAP_RESERVED, part.base, part.base + part.size))
+			continue;
+		part.type = PTK_E820_RESERVED;
+		rc = add_range(b, PTK_MEMMAP_RESERVED, part, "reserve_real_mode", err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int x86_trim_bios_range(struct mm_build *b, struct ptk_error *err)
+{
+	struct ptk_memmap_range bios_data = {
+		.base = 0, .size = X86_BIOS_DATA_END, .type = PTK_E820_RESERVED,
+	};
+	int rc = cut_ram(b, 0, X86_BIOS_DATA_END, err);
+
+	if (!rc && !overlaps_kind(b, PTK_MEMMAP_RESERVED, 0, X86_BIOS_DATA_END))
+		rc = add_range(b, PTK_MEMMAP_RESERVED, bios_data, "trim_bios_range", err);
+	if (!rc)
+		rc = cut_ram(b, X86_BIOS_BEGIN, X86_BIOS_END, err);
+	if (!rc)
+		rc = reserve_ram(b, X86_BIOS_DATA_END, X86_REALMODE_END, err);
+	return rc;
+}
+
+int ptk_memmap_x86_trim_bios_range(struct ptk_memmap *map, unsigned pa_bits,
+				   struct ptk_error *err)
+{
+	struct mm_build b;
+	int rc = build_begin(&b, map, pa_bits, err);
+
+	if (rc)
+		return rc;
+	return build_end(&b, map, x86_trim_bios_range(&b, err));
 }

@@ -108,15 +108,26 @@ static void arm32_params_for(struct ptk_mm_params *p, enum ptk_mm_kind kind,
 	ptk_mm_params_arm32(p, kind, f->entry_shift == 3, dram_start);
 }
 
+/* default_kind: what the architecture's defconfig selects (x86_64 and
+ * arm64 SPARSEMEM_VMEMMAP; arm32 multi_v7 FLATMEM). */
 static const struct {
 	const char *arch;
 	void (*params_for)(struct ptk_mm_params *p, enum ptk_mm_kind kind,
 			   const struct ptk_format *f, unsigned pa_bits, uint64_t dram_start);
+	enum ptk_mm_kind default_kind;
 } arch_params[] = {
-	{ "x86_64", x86_64_params_for },
-	{ "arm64", arm64_params_for },
-	{ "arm32", arm32_params_for },
+	{ "x86_64", x86_64_params_for, PTK_MM_SPARSEMEM_VMEMMAP },
+	{ "arm64", arm64_params_for, PTK_MM_SPARSEMEM_VMEMMAP },
+	{ "arm32", arm32_params_for, PTK_MM_FLATMEM },
 };
+
+enum ptk_mm_kind ptk_mm_default_kind(const struct ptk_format *f)
+{
+	for (size_t i = 0; i < sizeof(arch_params) / sizeof(arch_params[0]); i++)
+		if (!strcmp(arch_params[i].arch, f->arch))
+			return arch_params[i].default_kind;
+	return PTK_MM_FLATMEM;
+}
 
 int ptk_mm_params_for(struct ptk_mm_params *p, enum ptk_mm_kind kind,
 		      const struct ptk_format *f, unsigned pa_bits, uint64_t dram_start,

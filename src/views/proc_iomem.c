@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ptkit/machine.h>
+#include <ptkit/memmap.h>
 #include <ptkit/procfs.h>
 #include "views/proc_priv.h"
 
@@ -22,6 +23,8 @@ static void put_resource(struct ptk_resource *out, size_t max, size_t n,
 	out[n] = (struct ptk_resource){ .start = r.base, .end = r.base + r.size - 1 };
 	snprintf(out[n].name, sizeof(out[n].name), "%s", name);
 }
+
+static size_t sort_resources(struct ptk_resource *out, size_t max, size_t n);
 
 static bool reserved_is_ram(const struct ptk_machine *m, struct ptk_phys_range r)
 {
@@ -53,9 +56,59 @@ size_t ptk_iomem_resources(const struct ptk_machine *m, struct ptk_resource *out
 		if (!reserved_is_ram(m, r))
 			put_resource(out, max, n++, r, "Reserved");
 	}
+	return sort_resources(out, max, n);
+}
+
+static size_t sort_resources(struct ptk_resource *out, size_t max, size_t n)
+{
 	if (n && max)
 		qsort(out, n < max ? n : max, sizeof(*out), cmp_resource);
 	return n;
+}
+
+/* e820_type_to_string() */
+static const char *e820_resource_name(uint32_t type)
+{
+	switch (type) {
+	case PTK_E820_RAM:		return "System RAM";
+	case PTK_E820_ACPI:		return "ACPI Tables";
+	case PTK_E820_NVS:		return "ACPI Non-volatile Storage";
+	case PTK_E820_UNUSABLE:		return "Unusable memory";
+	case PTK_E820_PRAM:		return "Persistent Memory (legacy)";
+	case PTK_E820_PMEM:		return "Persistent Memory";
+	case PTK_E820_RESERVED:		return "Reserved";
+	case PTK_E820_SOFT_RESERVED:	return "Soft Reserved";
+	default:			return "Unknown E820 type";
+	}
+}
+
+static bool memmap_range_is_ram(const struct ptk_memmap *map, struct ptk_memmap_range r)
+{
+	for (size_t i = 0; i < ptk_memmap_nr(map, PTK_MEMMAP_RAM); i++) {
+		struct ptk_memmap_range ram = ptk_memmap_at(map, PTK_MEMMAP_RAM, i);
+
+		if (ram.base < r.base + r.size && r.base < ram.base + ram.size)
+			return true;
+	}
+	return false;
+}
+
+size_t ptk_iomem_resources_from_memmap(const struct ptk_memmap *map, struct ptk_resource *out,
+				       size_t max)
+{
+	size_t n = 0;
+
+	for (int k = 0; k < PTK_MEMMAP_NR_KINDS; k++)
+		for (size_t i = 0; i < ptk_memmap_nr(map, (enum ptk_memmap_kind)k); i++) {
+			struct ptk_memmap_range r = ptk_memmap_at(map, (enum ptk_memmap_kind)k, i);
+			struct ptk_phys_range fw = { r.fw_base, r.fw_size };
+
+			if (k == PTK_MEMMAP_RESERVED && memmap_range_is_ram(map, r))
+				continue;	/* memblock's, not a resource */
+			put_resource(out, max, n++, fw, e820_resource_name(
+					     k == PTK_MEMMAP_RAM ? PTK_E820_RAM : r.type));
+		}
+	return sort_resources(out, max, n);
 }
 
 int ptk_proc_iomem(const struct ptk_resource *r, size_t n, FILE *out)

@@ -24,8 +24,12 @@ machine x86_64 e820=$SRC/tests/data/e820/qemu-pc-2g.dmesg
 info
 SCRIPT
 check "e820: usable ranges are RAM" out_has "0x000000100000-0x00007ffdffff"
-check "e820: sub-page tail trimmed" out_has "ram      0x000000000000-0x00000009efff  636K"
-check "e820: reserved listed" out_has "reserved 0x00000009fc00-0x00000009ffff  1K"
+# x86's own edits of the firmware's table (trim_bios_range, reserve_real_mode):
+# page 0 is reserved, not RAM; the rest of the first MiB is memblock-reserved.
+check "e820: sub-page tail trimmed, page 0 not RAM" out_has "ram      0x000000001000-0x00000009efff  632K"
+check "e820: page 0 reserved" out_has "reserved 0x000000000000-0x000000000fff  4K"
+check "e820: the first MiB reserved" out_has "         0x000000001000-0x00000009efff  632K"
+check "e820: reserved listed" out_has "         0x00000009fc00-0x00000009ffff  1K"
 
 # A real boot log's table (a Firecracker guest, Linux 6.18): 24 GiB less the
 # legacy hole, the sub-page tail trimmed.
@@ -33,14 +37,14 @@ run run - <<SCRIPT
 machine x86_64 e820=$SRC/tests/data/e820/firecracker-6.18.dmesg
 info
 SCRIPT
-check "real e820: 24 GiB in 3 ranges" out_has "RAM 25165436K in 3 ranges, 2 reserved"
+check "real e820: 24 GiB in 3 ranges" out_has "RAM 25165432K in 3 ranges, 4 reserved"
 check "real e820: PCI hole reserved" out_has "0x0000eec00000-0x0000febfffff"
 
 # Presets: QEMU's PC below and above 4 GiB, arm64 virt at 1 GiB.
 printf '%s\n' 'machine x86_64 preset=qemu-pc mem=4G' 'machine arm64 preset=qemu-virt' \
 	'machine arm32 lpae preset=vexpress-a15' >"$TMP/pre.ptk"
 run run "$TMP/pre.ptk"
-check "qemu-pc 4G" out_has "RAM 4193788K in 3 ranges, 5 reserved"
+check "qemu-pc 4G" out_has "RAM 4193784K in 3 ranges, 7 reserved"
 check "qemu-virt" out_has "RAM 1G in 1 range"
 run --json run "$TMP/pre.ptk"
 check "json: virt RAM at 1 GiB" out_has '"ram":[{"base":"0x40000000","size":"0x40000000"}],"reserved":[]'

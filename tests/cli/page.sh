@@ -16,7 +16,7 @@ check "page_to_phys" out_has "page_to_phys(0xffffea0000048d00) = pfn 0x1234 << P
 check "ZONE_DMA32 above 16 MiB" out_has "links    zone 1 node 0 section 0x0"
 check "hole page reserved" out_has "flags    0x1000(reserved)"
 check "fresh page counts" out_has "refcount 1 mapcount 0 page_type 0xffffffff"
-check "arrays are memblock reservations" out_has " reserved[0x0]	[0x000000013c000000-0x000000013fffffff]"
+check "arrays are memblock reservations" out_has " reserved[0x1]	[0x000000013c000000-0x000000013fffffff]"
 
 # FLATMEM: mem_map + (pfn - ARCH_PFN_OFFSET), mem_map at the top of RAM.
 printf '%s\n' 'machine x86_64 ram=0+1G memory_model=flatmem' 'pfn_to_page 0x100' >"$TMP/flat.ptk"
