@@ -40,6 +40,17 @@ SCRIPT
 check "real e820: 24 GiB in 3 ranges" out_has "RAM 25165432K in 3 ranges, 4 reserved"
 check "real e820: PCI hole reserved" out_has "0x0000eec00000-0x0000febfffff"
 
+# A device-tree memory node (a DTS fragment), #address-cells/#size-cells 2,2.
+printf '%s\n' "machine arm64 dt=$SRC/tests/data/dt/qemu-virt-2g.dts" info >"$TMP/dt.ptk"
+run run "$TMP/dt.ptk"
+check "dt: RAM from reg" out_has "0x000040000000-0x0000bfffffff  2G"
+printf '%s\n' "machine arm32 lpae dt=$SRC/tests/data/dt/qemu-virt-2g.dts dt_cells=1,1" >"$TMP/dt1.ptk"
+run run "$TMP/dt1.ptk"
+check "dt: wrong cells give overlapping entries, named" err_has "reg entry 2: RAM range 0-0x7fffffff overlaps 0-0x3fffffff"
+printf '%s\n' "machine arm64 dt_cells=1,1 ram=0+1G" >"$TMP/dt2.ptk"
+run run "$TMP/dt2.ptk"
+check "dt_cells without dt" err_has "dt_cells= goes with dt=FILE"
+
 # Presets: QEMU's PC below and above 4 GiB, arm64 virt at 1 GiB.
 printf '%s\n' 'machine x86_64 preset=qemu-pc mem=4G' 'machine arm64 preset=qemu-virt' \
 	'machine arm32 lpae preset=vexpress-a15' >"$TMP/pre.ptk"
