@@ -178,7 +178,7 @@ uint64_t __rmqueue_smallest(struct ptk_buddy *b, struct zone *z, unsigned int or
 
 		if (pfn == PFN_NONE)
 			continue;
-		page = pfn_to_page(b, pfn);
+		page = area->free_list[mt].head_page;
 		del_page_from_free_list(b, z, pfn, page, current_order, mt);
 		expand(b, z, pfn, order, current_order, mt);
 		pg_set64(page, PTK_PAGE_OFF_INDEX, (uint64_t)mt);

@@ -50,6 +50,8 @@ static int walk(struct check *c, const struct plist *l, unsigned int order, int 
 	uint64_t prev = PFN_NONE, pfn = l->head;
 
 	*count = 0;
+	if (l->head_page != (pfn == PFN_NONE ? NULL : pfn_to_page(b, pfn)))
+		return bad(c, pfn, "the list's cached first struct page is not its head's");
 	while (pfn != PFN_NONE) {
 		uint8_t *page = pfn_bsec(b, pfn) ? pfn_to_page(b, pfn) : NULL;
 		int ret;

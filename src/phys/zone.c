@@ -103,15 +103,6 @@ int buddy_zones_init(struct ptk_buddy *b)
 	return 0;
 }
 
-static unsigned int page_zonenum(const struct ptk_buddy *b, const uint8_t *page)
-{
-	const struct ptk_page_layout *l = b->layout;
-
-	if (!l->zones_width)
-		return 0;
-	return (unsigned int)((PG_FLAGS(page) >> l->zones_pgoff) & ((1ull << l->zones_width) - 1));
-}
-
 /* page_zone(), checked against the zone's span: NULL for a pfn without a
  * struct page or outside the zone its links name. */
 struct zone *buddy_pfn_zone(struct ptk_buddy *b, uint64_t pfn)
@@ -121,7 +112,7 @@ struct zone *buddy_pfn_zone(struct ptk_buddy *b, uint64_t pfn)
 
 	if (!page)
 		return NULL;
-	zi = page_zonenum(b, page);
+	zi = flags_zonenum(b, PG_FLAGS(page));
 	if (zi >= b->nr_zones || !zone_spans_pfn(&b->zones[zi], pfn))
 		return NULL;
 	return &b->zones[zi];
