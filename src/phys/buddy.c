@@ -136,8 +136,10 @@ void __free_one_page(struct ptk_buddy *b, uint64_t pfn, struct zone *z, unsigned
 		}
 		del_page_from_free_list(b, z, buddy_pfn, buddy, order,
 					(int)pg_get64(buddy, PTK_PAGE_OFF_INDEX));
+		/* the merged block starts at the lower of the two */
+		if (buddy_pfn < pfn)
+			page = buddy;
 		pfn &= buddy_pfn;
-		page = pfn_to_page(b, pfn);
 		order++;
 	}
 	/* shuffle_pick_tail() is off by default (page_alloc.shuffle=0). */

@@ -144,6 +144,11 @@ struct ptk_buddy {
 
 	unsigned int nr_zones;
 	int zone_of_kind[ZK_NR];	/* index, -1 when the arch has no such zone */
+	/* The zonelist's first zone for each highest_zoneidx
+	 * (first_zones_zonelist, preferred_zoneref): the highest zone at or
+	 * below it that has managed pages, -1 if none; build_all_zonelists()
+	 * redoes it when a zone gains its first or loses its last page. */
+	int8_t preferred_zone[PTK_MM_MAX_ZONES];
 	struct zone zones[PTK_MM_MAX_ZONES];
 
 	uint64_t min_free_kbytes;
@@ -271,9 +276,15 @@ static inline uint8_t *pfn_ord(const struct ptk_buddy *b, uint64_t pfn)
 
 /* ---- lists through page->lru ---- */
 
+/* &page->lru of a pfn that has a struct page; link_of() also takes PFN_NONE. */
+static inline uint64_t lru_link(const struct ptk_buddy *b, uint64_t pfn)
+{
+	return pfn_to_ptr(b, pfn) + PTK_PAGE_OFF_LRU_NEXT;
+}
+
 static inline uint64_t link_of(const struct ptk_buddy *b, uint64_t pfn)
 {
-	return pfn == PFN_NONE ? 0 : pfn_to_ptr(b, pfn) + PTK_PAGE_OFF_LRU_NEXT;
+	return pfn == PFN_NONE ? 0 : lru_link(b, pfn);
 }
 
 static inline uint64_t pfn_of_link(struct ptk_buddy *b, uint64_t link)
@@ -297,7 +308,7 @@ static inline void plist_add(struct ptk_buddy *b, struct plist *l, uint64_t pfn,
 	pg_set64(page, PTK_PAGE_OFF_LRU_NEXT, link_of(b, l->head));
 	pg_set64(page, PTK_PAGE_OFF_LRU_PREV, 0);
 	if (l->head != PFN_NONE)
-		pg_set64(l->head_page, PTK_PAGE_OFF_LRU_PREV, link_of(b, pfn));
+		pg_set64(l->head_page, PTK_PAGE_OFF_LRU_PREV, lru_link(b, pfn));
 	else
 		l->tail = pfn;
 	l->head = pfn;
@@ -309,7 +320,7 @@ static inline void plist_add_tail(struct ptk_buddy *b, struct plist *l, uint64_t
 	pg_set64(page, PTK_PAGE_OFF_LRU_NEXT, 0);
 	pg_set64(page, PTK_PAGE_OFF_LRU_PREV, link_of(b, l->tail));
 	if (l->tail != PFN_NONE) {
-		pg_set64(pfn_to_page(b, l->tail), PTK_PAGE_OFF_LRU_NEXT, link_of(b, pfn));
+		pg_set64(pfn_to_page(b, l->tail), PTK_PAGE_OFF_LRU_NEXT, lru_link(b, pfn));
 	} else {
 		l->head = pfn;
 		l->head_page = page;
@@ -548,6 +559,19 @@ void zone_pcp_update(struct ptk_buddy *b, struct zone *z);
 
 /* ---- zone.c ---- */
 int buddy_zones_init(struct ptk_buddy *b);
+void build_all_zonelists(struct ptk_buddy *b);
+
+/* adjust_managed_page_count(): a zone that starts or stops having
+ * managed pages joins or leaves the zonelists. */
+static inline void adjust_managed_page_count(struct ptk_buddy *b, struct zone *z, int64_t nr)
+{
+	bool had = z->managed_pages != 0;
+
+	z->managed_pages += (uint64_t)nr;
+	if (had != (z->managed_pages != 0))
+		build_all_zonelists(b);
+}
+
 struct zone *buddy_pfn_zone(struct ptk_buddy *b, uint64_t pfn);
 bool populated_zone(const struct zone *z);
 

@@ -240,6 +240,9 @@ static __attribute__((noinline)) uint64_t __alloc_pages_slowpath(struct ptk_budd
 static inline int prepare_alloc_pages(struct ptk_buddy *b, uint32_t gfp, unsigned int order,
 				      struct alloc_context *ac)
 {
+	int zi;
+
+	ac->preferred = NULL;
 	if (order >= MAX_ORDER)
 		return ptk_err(&b->err, -EINVAL, "order %u is not below MAX_ORDER %d", order,
 			       MAX_ORDER);
@@ -250,10 +253,8 @@ static inline int prepare_alloc_pages(struct ptk_buddy *b, uint32_t gfp, unsigne
 	if (ac->migratetype < 0)
 		return ptk_err(&b->err, -EINVAL,
 			       "gfp %#x is both __GFP_MOVABLE and __GFP_RECLAIMABLE", gfp);
-	ac->preferred = NULL;
-	for (int zi = ac->highest_zoneidx; zi >= 0 && !ac->preferred; zi--)
-		if (b->zones[zi].managed_pages)
-			ac->preferred = &b->zones[zi];
+	zi = b->preferred_zone[ac->highest_zoneidx];
+	ac->preferred = zi >= 0 ? &b->zones[zi] : NULL;
 	return 0;
 }
 
@@ -392,7 +393,7 @@ void __free_pages_core(struct ptk_buddy *b, struct zone *z, uint64_t pfn, unsign
 		pg_set64(p, PTK_PAGE_OFF_FLAGS, PG_FLAGS(p) & ~(1ull << PTK_PG_reserved));
 		pg_set32(p, PTK_PAGE_OFF_REFCOUNT, 0);
 	}
-	z->managed_pages += 1ull << order;
+	adjust_managed_page_count(b, z, (int64_t)1 << order);
 	b->pgfree += 1ull << order;
 	/* __free_pages_ok(): straight to the buddy lists, with the pageblock's type */
 	__free_one_page(b, pfn, z, order, get_pageblock_migratetype(b, pfn), true);
@@ -415,7 +416,7 @@ int ptk_free_reserved_page(struct ptk_buddy *b, uint64_t pfn)
 		b->nr_page_table_pages--;
 	}
 	pg_set64(page, PTK_PAGE_OFF_FLAGS, PG_FLAGS(page) & ~(1ull << PTK_PG_reserved));
-	z->managed_pages++;
+	adjust_managed_page_count(b, z, 1);
 	free_the_page(b, z, pfn, page, 0, get_pageblock_migratetype(b, pfn));
 	return 0;
 }
