@@ -136,8 +136,10 @@ void __free_one_page(struct ptk_buddy *b, uint64_t pfn, struct zone *z, unsigned
 		}
 		del_page_from_free_list(b, z, buddy_pfn, buddy, order,
 					(int)pg_get64(buddy, PTK_PAGE_OFF_INDEX));
+		/* the merged block starts at the lower of the two */
+		if (buddy_pfn < pfn)
+			page = buddy;
 		pfn &= buddy_pfn;
-		page = pfn_to_page(b, pfn);
 		order++;
 	}
 	/* shuffle_pick_tail() is off by default (page_alloc.shuffle=0). */
@@ -178,7 +180,7 @@ uint64_t __rmqueue_smallest(struct ptk_buddy *b, struct zone *z, unsigned int or
 
 		if (pfn == PFN_NONE)
 			continue;
-		page = pfn_to_page(b, pfn);
+		page = area->free_list[mt].head_page;
 		del_page_from_free_list(b, z, pfn, page, current_order, mt);
 		expand(b, z, pfn, order, current_order, mt);
 		pg_set64(page, PTK_PAGE_OFF_INDEX, (uint64_t)mt);

@@ -50,6 +50,8 @@ static int walk(struct check *c, const struct plist *l, unsigned int order, int 
 	uint64_t prev = PFN_NONE, pfn = l->head;
 
 	*count = 0;
+	if (l->head_page != (pfn == PFN_NONE ? NULL : pfn_to_page(b, pfn)))
+		return bad(c, pfn, "the list's cached first struct page is not its head's");
 	while (pfn != PFN_NONE) {
 		uint8_t *page = pfn_bsec(b, pfn) ? pfn_to_page(b, pfn) : NULL;
 		int ret;
@@ -210,8 +212,28 @@ static int check_zone(struct ptk_buddy *b, struct zone *z)
 	return ret;
 }
 
+/* The zonelist's first zones are those build_all_zonelists() would pick. */
+static int check_zonelists(struct ptk_buddy *b)
+{
+	int preferred = -1;
+
+	for (unsigned int i = 0; i < b->nr_zones; i++) {
+		if (b->zones[i].managed_pages)
+			preferred = (int)i;
+		if (b->preferred_zone[i] != preferred)
+			return ptk_err(&b->err, -EIO,
+				       "zonelist: the first zone up to %s is not the highest with managed pages",
+				       b->zones[i].name);
+	}
+	return 0;
+}
+
 int ptk_buddy_check(struct ptk_buddy *b)
 {
+	int err = check_zonelists(b);
+
+	if (err)
+		return err;
 	for (unsigned int i = 0; i < b->nr_zones; i++) {
 		int ret = check_zone(b, &b->zones[i]);
 

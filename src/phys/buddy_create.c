@@ -294,7 +294,11 @@ static void init_constants(struct ptk_buddy *b)
 	b->poison1 = p->bits_per_long == 64 ? LIST_POISON1_64 : LIST_POISON1_32;
 	b->poison2 = p->bits_per_long == 64 ? LIST_POISON2_64 : LIST_POISON2_32;
 	b->zoneid_mask = w ? ((1ull << w) - 1) << l->zones_pgoff : 0;
+	/* without zone bits, ZONES_PGOFF may be BITS_PER_LONG: no shift by it */
+	b->zones_pgoff = l->zones_width ? l->zones_pgoff : 0;
+	b->zones_mask = l->zones_width ? (1ull << l->zones_width) - 1 : 0;
 	b->sec_shift = p->section_size_bits - PTK_PAGE_SHIFT;
+	b->sec_mask = (1ull << b->sec_shift) - 1;
 	if (b->kind == PTK_MM_FLATMEM)
 		b->flat_ptr_base = ptk_mm_mem_map(b->mm) -
 				   ptk_mm_arch_pfn_offset(b->mm) * PTK_STRUCT_PAGE_SIZE;

@@ -226,7 +226,7 @@ int ptk_buddy_offline_section(struct ptk_buddy *b, uint64_t section_nr)
 		return ret;
 	isolate_page_range(b, z, start, end);
 	offline_isolated_pages(b, z, start, end);
-	z->managed_pages -= sec_pages(b);
+	adjust_managed_page_count(b, z, -(int64_t)sec_pages(b));
 	z->present_pages -= sec_pages(b);
 	ptk_mm_section_remove(b->mm, section_nr);
 	buddy_sec_remove(b, section_nr);

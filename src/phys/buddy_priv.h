@@ -66,9 +66,13 @@
 enum zone_kind { ZK_DMA, ZK_DMA32, ZK_NORMAL, ZK_HIGHMEM, ZK_MOVABLE, ZK_NR };
 
 /* A list of free pages: its first and last pfn; the links between are in
- * the struct pages' lru words. */
+ * the struct pages' lru words.  head_page caches the host address of the
+ * first entry's struct page (NULL when empty): the pcp lists push and pop
+ * there on every small allocation and free, and the lookup from pfn would
+ * otherwise be most of the work. */
 struct plist {
 	uint64_t head, tail;
+	uint8_t *head_page;
 };
 
 struct free_area {
@@ -129,14 +133,22 @@ struct ptk_buddy {
 	int8_t gfp_zone_table[16];	/* GFP_ZONE_TABLE: zone per zone bits, -1 bad */
 	uint64_t poison1, poison2;
 	uint64_t zoneid_mask;	/* page->flags bits of page_zone_id() */
+	unsigned int zones_pgoff;	/* page->flags: ZONES_PGOFF, */
+	uint64_t zones_mask;		/* and ZONES_MASK (0 when no zone bits) */
 	uint64_t flat_ptr_base;	/* FLATMEM / VMEMMAP: page pointer of pfn 0 */
 
 	unsigned int sec_shift;	/* pfn bits per section */
+	uint64_t sec_mask;	/* pfn bits inside a section: (1 << sec_shift) - 1 */
 	uint64_t nr_secs;
 	struct bsec **sec;
 
 	unsigned int nr_zones;
 	int zone_of_kind[ZK_NR];	/* index, -1 when the arch has no such zone */
+	/* The zonelist's first zone for each highest_zoneidx
+	 * (first_zones_zonelist, preferred_zoneref): the highest zone at or
+	 * below it that has managed pages, -1 if none; build_all_zonelists()
+	 * redoes it when a zone gains its first or loses its last page. */
+	int8_t preferred_zone[PTK_MM_MAX_ZONES];
 	struct zone zones[PTK_MM_MAX_ZONES];
 
 	uint64_t min_free_kbytes;
@@ -193,6 +205,12 @@ static inline bool PageReserved(const uint8_t *p)
 static inline void page_type_set(uint8_t *p, uint32_t type) { pg_set32(p, PTK_PAGE_OFF_MAPCOUNT, PG_TYPE(p) & ~type); }
 static inline void page_type_clear(uint8_t *p, uint32_t type) { pg_set32(p, PTK_PAGE_OFF_MAPCOUNT, PG_TYPE(p) | type); }
 
+/* page_zonenum() from the flags word of a struct page. */
+static inline unsigned int flags_zonenum(const struct ptk_buddy *b, uint64_t flags)
+{
+	return (unsigned int)((flags >> b->zones_pgoff) & b->zones_mask);
+}
+
 static inline unsigned int buddy_order(const uint8_t *p)
 {
 	return (unsigned int)pg_get64(p, PTK_PAGE_OFF_PRIVATE);
@@ -209,18 +227,24 @@ static inline struct bsec *pfn_bsec(const struct ptk_buddy *b, uint64_t pfn)
 	return nr < b->nr_secs ? b->sec[nr] : NULL;
 }
 
+/* The host address of pfn's struct page in its section s, NULL if it has none. */
+static inline uint8_t *bsec_page(struct ptk_buddy *b, const struct bsec *s, uint64_t pfn)
+{
+	uint8_t *g = s->host[(pfn & b->sec_mask) >> PAGES_PER_GROUP_SHIFT];
+
+	if (__builtin_expect(g != NULL, 1))
+		return g + (pfn & (PAGES_PER_GROUP - 1)) * PTK_STRUCT_PAGE_SIZE;
+	return buddy_page_slow(b, pfn);
+}
+
 /* The host address of pfn's struct page, NULL if it has none. */
 static inline uint8_t *pfn_to_page(struct ptk_buddy *b, uint64_t pfn)
 {
 	struct bsec *s = pfn_bsec(b, pfn);
-	uint8_t *g;
 
 	if (__builtin_expect(!s, 0))
 		return NULL;
-	g = s->host[(pfn >> PAGES_PER_GROUP_SHIFT) & ((1ull << (b->sec_shift - PAGES_PER_GROUP_SHIFT)) - 1)];
-	if (__builtin_expect(g != NULL, 1))
-		return g + (pfn & (PAGES_PER_GROUP - 1)) * PTK_STRUCT_PAGE_SIZE;
-	return buddy_page_slow(b, pfn);
+	return bsec_page(b, s, pfn);
 }
 
 /* The kernel's struct page * of pfn (what lru links hold, minus the lru offset). */
@@ -240,16 +264,27 @@ static inline uint64_t ptr_to_pfn(struct ptk_buddy *b, uint64_t ptr)
 	return buddy_ptr_to_pfn_sparse(b, ptr);
 }
 
+static inline uint8_t *bsec_ord(const struct ptk_buddy *b, const struct bsec *s, uint64_t pfn)
+{
+	return &s->ord[pfn & b->sec_mask];
+}
+
 static inline uint8_t *pfn_ord(const struct ptk_buddy *b, uint64_t pfn)
 {
-	return &pfn_bsec(b, pfn)->ord[pfn & ((1ull << b->sec_shift) - 1)];
+	return bsec_ord(b, pfn_bsec(b, pfn), pfn);
 }
 
 /* ---- lists through page->lru ---- */
 
+/* &page->lru of a pfn that has a struct page; link_of() also takes PFN_NONE. */
+static inline uint64_t lru_link(const struct ptk_buddy *b, uint64_t pfn)
+{
+	return pfn_to_ptr(b, pfn) + PTK_PAGE_OFF_LRU_NEXT;
+}
+
 static inline uint64_t link_of(const struct ptk_buddy *b, uint64_t pfn)
 {
-	return pfn == PFN_NONE ? 0 : pfn_to_ptr(b, pfn) + PTK_PAGE_OFF_LRU_NEXT;
+	return pfn == PFN_NONE ? 0 : lru_link(b, pfn);
 }
 
 static inline uint64_t pfn_of_link(struct ptk_buddy *b, uint64_t link)
@@ -260,6 +295,7 @@ static inline uint64_t pfn_of_link(struct ptk_buddy *b, uint64_t link)
 static inline void plist_init(struct plist *l)
 {
 	l->head = l->tail = PFN_NONE;
+	l->head_page = NULL;
 }
 
 static inline bool plist_empty(const struct plist *l)
@@ -272,21 +308,30 @@ static inline void plist_add(struct ptk_buddy *b, struct plist *l, uint64_t pfn,
 	pg_set64(page, PTK_PAGE_OFF_LRU_NEXT, link_of(b, l->head));
 	pg_set64(page, PTK_PAGE_OFF_LRU_PREV, 0);
 	if (l->head != PFN_NONE)
-		pg_set64(pfn_to_page(b, l->head), PTK_PAGE_OFF_LRU_PREV, link_of(b, pfn));
+		pg_set64(l->head_page, PTK_PAGE_OFF_LRU_PREV, lru_link(b, pfn));
 	else
 		l->tail = pfn;
 	l->head = pfn;
+	l->head_page = page;
 }
 
 static inline void plist_add_tail(struct ptk_buddy *b, struct plist *l, uint64_t pfn, uint8_t *page)
 {
 	pg_set64(page, PTK_PAGE_OFF_LRU_NEXT, 0);
 	pg_set64(page, PTK_PAGE_OFF_LRU_PREV, link_of(b, l->tail));
-	if (l->tail != PFN_NONE)
-		pg_set64(pfn_to_page(b, l->tail), PTK_PAGE_OFF_LRU_NEXT, link_of(b, pfn));
-	else
+	if (l->tail != PFN_NONE) {
+		pg_set64(pfn_to_page(b, l->tail), PTK_PAGE_OFF_LRU_NEXT, lru_link(b, pfn));
+	} else {
 		l->head = pfn;
+		l->head_page = page;
+	}
 	l->tail = pfn;
+}
+
+static inline void plist_poison(const struct ptk_buddy *b, uint8_t *page)
+{
+	pg_set64(page, PTK_PAGE_OFF_LRU_NEXT, b->poison1);
+	pg_set64(page, PTK_PAGE_OFF_LRU_PREV, b->poison2);
 }
 
 /* list_del(): unlink and poison, as the kernel leaves a removed entry. */
@@ -294,27 +339,53 @@ static inline void plist_del(struct ptk_buddy *b, struct plist *l, uint64_t pfn,
 {
 	uint64_t next = pfn_of_link(b, pg_get64(page, PTK_PAGE_OFF_LRU_NEXT));
 	uint64_t prev = pfn_of_link(b, pg_get64(page, PTK_PAGE_OFF_LRU_PREV));
+	uint8_t *next_page = next == PFN_NONE ? NULL : pfn_to_page(b, next);
 
 	(void)pfn;	/* the links say where it is */
-	if (prev == PFN_NONE)
+	if (prev == PFN_NONE) {
 		l->head = next;
-	else
+		l->head_page = next_page;
+	} else {
 		pg_set64(pfn_to_page(b, prev), PTK_PAGE_OFF_LRU_NEXT, link_of(b, next));
+	}
 	if (next == PFN_NONE)
 		l->tail = prev;
 	else
-		pg_set64(pfn_to_page(b, next), PTK_PAGE_OFF_LRU_PREV, link_of(b, prev));
-	pg_set64(page, PTK_PAGE_OFF_LRU_NEXT, b->poison1);
-	pg_set64(page, PTK_PAGE_OFF_LRU_PREV, b->poison2);
+		pg_set64(next_page, PTK_PAGE_OFF_LRU_PREV, link_of(b, prev));
+	plist_poison(b, page);
+}
+
+/* list_del() of the first entry of a list that is not empty (list_first_entry
+ * + list_del, as the pcp lists and __rmqueue_smallest take pages): there is
+ * no previous entry to relink.  Returns the entry's struct page. */
+static inline uint8_t *plist_del_first(struct ptk_buddy *b, struct plist *l)
+{
+	uint8_t *page = l->head_page;
+	uint64_t next = pfn_of_link(b, pg_get64(page, PTK_PAGE_OFF_LRU_NEXT));
+
+	l->head = next;
+	if (next == PFN_NONE) {
+		l->tail = PFN_NONE;
+		l->head_page = NULL;
+	} else {
+		l->head_page = pfn_to_page(b, next);
+		pg_set64(l->head_page, PTK_PAGE_OFF_LRU_PREV, 0);
+	}
+	plist_poison(b, page);
+	return page;
 }
 
 /* ---- pageblocks (include/linux/pageblock-flags.h) ---- */
 
+static inline uint8_t *bsec_pageblock_mt(const struct ptk_buddy *b, const struct bsec *s,
+					 uint64_t pfn)
+{
+	return &s->mt[(pfn & b->sec_mask) >> b->pageblock_order];
+}
+
 static inline uint8_t *pageblock_mt(const struct ptk_buddy *b, uint64_t pfn)
 {
-	struct bsec *s = pfn_bsec(b, pfn);
-
-	return &s->mt[(pfn & ((1ull << b->sec_shift) - 1)) >> b->pageblock_order];
+	return bsec_pageblock_mt(b, pfn_bsec(b, pfn), pfn);
 }
 
 static inline int get_pageblock_migratetype(const struct ptk_buddy *b, uint64_t pfn)
@@ -378,14 +449,109 @@ static inline bool pcp_allowed_order(const struct ptk_buddy *b, unsigned int ord
 	return order <= PAGE_ALLOC_COSTLY_ORDER || (b->pcp_thp && order == b->pageblock_order);
 }
 
-uint64_t rmqueue_pcplist(struct ptk_buddy *b, struct zone *z, unsigned int order, int mt,
-			 unsigned int alloc_flags);
-void free_unref_page(struct ptk_buddy *b, struct zone *z, uint64_t pfn, uint8_t *page,
-		     unsigned int order);
+/* order_to_pindex(): one list per (order, pcp type); THP's order shares one. */
+static inline unsigned int order_to_pindex(int mt, unsigned int order)
+{
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		return NR_LOWORDER_PCP_LISTS;
+	return MIGRATE_PCPTYPES * order + (unsigned int)mt;
+}
+
+int rmqueue_bulk(struct ptk_buddy *b, struct zone *z, unsigned int order, int count,
+		 struct plist *list, int mt, unsigned int alloc_flags);
 void free_pcppages_bulk(struct ptk_buddy *b, struct zone *z, int count, int pindex);
+int nr_pcp_free(struct per_cpu_pages *pcp, int high, int batch, bool free_high);
 void drain_zone_pages(struct ptk_buddy *b, struct zone *z);
 unsigned int pindex_to_order(const struct ptk_buddy *b, unsigned int pindex);
 unsigned int pcp_nr_lists(const struct ptk_buddy *b);
+
+/*
+ * __rmqueue_pcplist(): the first page of the list, refilled from the buddy
+ * lists in a batch (scaled down by order) when empty.  Inline: this is
+ * most of every small allocation; the refill is the rare, out-of-line part.
+ * *pagep is the page's struct page, so the caller need not look it up again.
+ */
+static inline uint64_t __rmqueue_pcplist(struct ptk_buddy *b, struct zone *z, unsigned int order,
+					 int mt, unsigned int alloc_flags, struct plist *list,
+					 uint8_t **pagep)
+{
+	struct per_cpu_pages *pcp = &z->pcp;
+	uint64_t pfn;
+	uint8_t *page;
+
+	if (__builtin_expect(plist_empty(list), 0)) {
+		int batch = pcp->batch;
+
+		/* scale the batch by order when the lists may hold pages */
+		if (batch > 1)
+			batch = (batch >> order) > 2 ? batch >> order : 2;
+		pcp->count += rmqueue_bulk(b, z, order, batch, list, mt, alloc_flags) << order;
+		if (plist_empty(list))
+			return PFN_NONE;
+	}
+	pfn = list->head;
+	page = plist_del_first(b, list);
+	pcp->count -= 1 << order;
+	*pagep = page;
+	return pfn;
+}
+
+/* rmqueue_pcplist(): an allocation lowers the next trim's batch. */
+static inline uint64_t rmqueue_pcplist(struct ptk_buddy *b, struct zone *z, unsigned int order,
+				       int mt, unsigned int alloc_flags, uint8_t **pagep)
+{
+	struct per_cpu_pages *pcp = &z->pcp;
+
+	pcp->free_factor >>= 1;
+	return __rmqueue_pcplist(b, z, order, mt, alloc_flags,
+				 &pcp->lists[order_to_pindex(mt, order)], pagep);
+}
+
+/* nr_pcp_high(): no reclaim is ever active, so just high (0 when trimming
+ * high-order pages freed without allocations in between). */
+static inline int nr_pcp_high(const struct per_cpu_pages *pcp, bool free_high)
+{
+	return free_high ? 0 : pcp->high;
+}
+
+/* free_unref_page_commit(): onto the list's head (hot), then trim the
+ * lists in a batch once they reach high. */
+static inline void free_unref_page_commit(struct ptk_buddy *b, struct zone *z, uint64_t pfn,
+					  uint8_t *page, int mt, unsigned int order)
+{
+	struct per_cpu_pages *pcp = &z->pcp;
+	unsigned int pindex = order_to_pindex(mt, order);
+	bool free_high;
+	int high;
+
+	plist_add(b, &pcp->lists[pindex], pfn, page);
+	pcp->count += 1 << order;
+	free_high = pcp->free_factor && order && order <= PAGE_ALLOC_COSTLY_ORDER;
+	high = nr_pcp_high(pcp, free_high);
+	if (__builtin_expect(pcp->count >= high, 0))
+		free_pcppages_bulk(b, z, nr_pcp_free(pcp, high, pcp->batch, free_high),
+				   (int)pindex);
+}
+
+/*
+ * free_unref_page(): to the pcp list of the pageblock's type (mt, as
+ * free_unref_page_prepare() read it); highatomic pages go on the movable
+ * list (keeping their type in index), isolated ones straight to the buddy
+ * lists.
+ */
+static inline void free_unref_page(struct ptk_buddy *b, struct zone *z, uint64_t pfn,
+				   uint8_t *page, unsigned int order, int mt)
+{
+	pg_set64(page, PTK_PAGE_OFF_INDEX, (uint64_t)mt);	/* set_pcppage_migratetype() */
+	if (__builtin_expect(mt >= MIGRATE_PCPTYPES, 0)) {
+		if (is_migrate_isolate(mt)) {
+			__free_one_page(b, pfn, z, order, mt, false);
+			return;
+		}
+		mt = MIGRATE_MOVABLE;
+	}
+	free_unref_page_commit(b, z, pfn, page, mt, order);
+}
 
 /* ---- zone_wmark.c ---- */
 void init_per_zone_wmark_min(struct ptk_buddy *b);
@@ -393,6 +559,19 @@ void zone_pcp_update(struct ptk_buddy *b, struct zone *z);
 
 /* ---- zone.c ---- */
 int buddy_zones_init(struct ptk_buddy *b);
+void build_all_zonelists(struct ptk_buddy *b);
+
+/* adjust_managed_page_count(): a zone that starts or stops having
+ * managed pages joins or leaves the zonelists. */
+static inline void adjust_managed_page_count(struct ptk_buddy *b, struct zone *z, int64_t nr)
+{
+	bool had = z->managed_pages != 0;
+
+	z->managed_pages += (uint64_t)nr;
+	if (had != (z->managed_pages != 0))
+		build_all_zonelists(b);
+}
+
 struct zone *buddy_pfn_zone(struct ptk_buddy *b, uint64_t pfn);
 bool populated_zone(const struct zone *z);
 

@@ -24,8 +24,8 @@ struct alloc_context {
 
 /* __zone_watermark_unusable_free(): the tail of the block beyond its
  * first page, and the highatomic reserve for callers not allowed it. */
-static int64_t __zone_watermark_unusable_free(const struct zone *z, unsigned int order,
-					      unsigned int alloc_flags)
+static inline int64_t __zone_watermark_unusable_free(const struct zone *z, unsigned int order,
+						     unsigned int alloc_flags)
 {
 	int64_t unusable = ((int64_t)1 << order) - 1;
 
@@ -37,9 +37,13 @@ static int64_t __zone_watermark_unusable_free(const struct zone *z, unsigned int
 /* __zone_watermark_ok(): free pages above the mark (halved for
  * ALLOC_HIGH, cut by a quarter more for ALLOC_HARDER) plus the reserve
  * kept against this request's highest zone, and for order > 0 a free
- * block of that order on a list the caller may use. */
-static bool __zone_watermark_ok(const struct zone *z, unsigned int order, uint64_t mark,
-				int highest_zoneidx, unsigned int alloc_flags, int64_t free_pages)
+ * block of that order on a list the caller may use.  Out of line, as in
+ * the kernel: inlined, its free-list scan bloats the zonelist walk. */
+static __attribute__((noinline)) bool __zone_watermark_ok(const struct zone *z,
+							  unsigned int order, uint64_t mark,
+							  int highest_zoneidx,
+							  unsigned int alloc_flags,
+							  int64_t free_pages)
 {
 	int64_t min = (int64_t)mark;
 	bool alloc_harder = alloc_flags & (ALLOC_HARDER | ALLOC_OOM);
@@ -68,8 +72,8 @@ static bool __zone_watermark_ok(const struct zone *z, unsigned int order, uint64
 }
 
 /* zone_watermark_fast(): the order-0 shortcut first (no boosting). */
-static bool zone_watermark_fast(const struct zone *z, unsigned int order, uint64_t mark,
-				int highest_zoneidx, unsigned int alloc_flags)
+static inline bool zone_watermark_fast(const struct zone *z, unsigned int order, uint64_t mark,
+				       int highest_zoneidx, unsigned int alloc_flags)
 {
 	int64_t free_pages = z->nr_free_pages;
 
@@ -85,8 +89,9 @@ static bool zone_watermark_fast(const struct zone *z, unsigned int order, uint64
 
 /* rmqueue_buddy(): high-order atomic requests try the highatomic reserve
  * first; everyone else the lists of their type and its fallbacks. */
-static uint64_t rmqueue_buddy(struct ptk_buddy *b, struct zone *z, unsigned int order,
-			      unsigned int alloc_flags, int mt)
+static __attribute__((noinline)) uint64_t rmqueue_buddy(struct ptk_buddy *b, struct zone *z,
+							unsigned int order,
+							unsigned int alloc_flags, int mt)
 {
 	uint64_t pfn = PFN_NONE;
 
@@ -99,27 +104,31 @@ static uint64_t rmqueue_buddy(struct ptk_buddy *b, struct zone *z, unsigned int 
 	return pfn;
 }
 
-static uint64_t rmqueue(struct ptk_buddy *b, struct zone *z, unsigned int order,
-			unsigned int alloc_flags, int mt)
+/* rmqueue(): the per-CPU list for small orders, else (or when it cannot
+ * be refilled) the buddy lists; *pagep is the block's first struct page. */
+static inline uint64_t rmqueue(struct ptk_buddy *b, struct zone *z, unsigned int order,
+			       unsigned int alloc_flags, int mt, uint8_t **pagep)
 {
 	uint64_t pfn = PFN_NONE;
 
 	if (pcp_allowed_order(b, order))
-		pfn = rmqueue_pcplist(b, z, order, mt, alloc_flags);
-	if (pfn == PFN_NONE)
+		pfn = rmqueue_pcplist(b, z, order, mt, alloc_flags, pagep);
+	if (pfn == PFN_NONE) {
 		pfn = rmqueue_buddy(b, z, order, alloc_flags, mt);
-	if (pfn != PFN_NONE)
-		z->pgalloc += 1ull << order;	/* PGALLOC of the zone */
+		if (pfn == PFN_NONE)
+			return PFN_NONE;
+		*pagep = pfn_to_page(b, pfn);
+	}
+	z->pgalloc += 1ull << order;	/* PGALLOC of the zone */
 	return pfn;
 }
 
 /* prep_new_page() / post_alloc_hook(): refcount 1, private 0, pfmemalloc
  * in lru.next, zeroed for __GFP_ZERO. */
-static void prep_new_page(struct ptk_buddy *b, struct zone *z, uint64_t pfn, unsigned int order,
-			  uint32_t gfp, unsigned int alloc_flags)
+static inline void prep_new_page(struct ptk_buddy *b, struct zone *z, uint64_t pfn,
+				 uint8_t *page, unsigned int order, uint32_t gfp,
+				 unsigned int alloc_flags)
 {
-	uint8_t *page = pfn_to_page(b, pfn);
-
 	pg_set64(page, PTK_PAGE_OFF_PRIVATE, 0);
 	pg_set32(page, PTK_PAGE_OFF_REFCOUNT, 1);
 	pg_set64(page, PTK_PAGE_OFF_LRU_NEXT,
@@ -131,15 +140,19 @@ static void prep_new_page(struct ptk_buddy *b, struct zone *z, uint64_t pfn, uns
 }
 
 /* get_page_from_freelist(): the first zone of the zonelist, from the
- * highest allowed down, above its watermark and able to give the block.
- * ALLOC_NOFRAGMENT is dropped for a second pass on a one-node machine. */
-static uint64_t get_page_from_freelist(struct ptk_buddy *b, uint32_t gfp, unsigned int order,
-				       unsigned int alloc_flags, const struct alloc_context *ac)
+ * preferred one (the highest allowed that has pages) down, above its
+ * watermark and able to give the block.  ALLOC_NOFRAGMENT is dropped for a
+ * second pass on a one-node machine.  Inline: the first attempt is the
+ * whole of most allocations. */
+static inline uint64_t get_page_from_freelist(struct ptk_buddy *b, uint32_t gfp,
+					      unsigned int order, unsigned int alloc_flags,
+					      const struct alloc_context *ac)
 {
 	for (;;) {
-		for (int zi = ac->highest_zoneidx; zi >= 0; zi--) {
+		for (int zi = (int)ac->preferred->idx; zi >= 0; zi--) {
 			struct zone *z = &b->zones[zi];
 			uint64_t mark, pfn;
+			uint8_t *page;
 
 			if (!z->managed_pages)
 				continue;
@@ -147,10 +160,10 @@ static uint64_t get_page_from_freelist(struct ptk_buddy *b, uint32_t gfp, unsign
 			if (!zone_watermark_fast(z, order, mark, ac->highest_zoneidx, alloc_flags) &&
 			    !(alloc_flags & ALLOC_NO_WATERMARKS))
 				continue;
-			pfn = rmqueue(b, z, order, alloc_flags, ac->migratetype);
+			pfn = rmqueue(b, z, order, alloc_flags, ac->migratetype, &page);
 			if (pfn == PFN_NONE)
 				continue;
-			prep_new_page(b, z, pfn, order, gfp, alloc_flags);
+			prep_new_page(b, z, pfn, page, order, gfp, alloc_flags);
 			if (order && (alloc_flags & ALLOC_HARDER))
 				reserve_highatomic_pageblock(b, pfn, z);
 			return pfn;
@@ -195,8 +208,9 @@ static unsigned int gfp_to_alloc_flags(uint32_t gfp)
  * given back and the per-CPU lists drained, then (as should_reclaim_retry
  * does before OOM) every highatomic pageblock unreserved.
  */
-static uint64_t __alloc_pages_slowpath(struct ptk_buddy *b, uint32_t gfp, unsigned int order,
-				       const struct alloc_context *ac)
+static __attribute__((noinline)) uint64_t __alloc_pages_slowpath(struct ptk_buddy *b,
+								  uint32_t gfp, unsigned int order,
+								  const struct alloc_context *ac)
 {
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp);
 	uint64_t pfn = get_page_from_freelist(b, gfp, order, alloc_flags, ac);
@@ -221,10 +235,14 @@ static uint64_t __alloc_pages_slowpath(struct ptk_buddy *b, uint32_t gfp, unsign
 }
 
 /* prepare_alloc_pages(): the highest zone, the migratetype and the first
- * zone of the zonelist that has pages. */
-static int prepare_alloc_pages(struct ptk_buddy *b, uint32_t gfp, unsigned int order,
-			       struct alloc_context *ac)
+ * zone of the zonelist that has pages (preferred_zoneref: the zonelist
+ * walks start there). */
+static inline int prepare_alloc_pages(struct ptk_buddy *b, uint32_t gfp, unsigned int order,
+				      struct alloc_context *ac)
 {
+	int zi;
+
+	ac->preferred = NULL;
 	if (order >= MAX_ORDER)
 		return ptk_err(&b->err, -EINVAL, "order %u is not below MAX_ORDER %d", order,
 			       MAX_ORDER);
@@ -235,10 +253,8 @@ static int prepare_alloc_pages(struct ptk_buddy *b, uint32_t gfp, unsigned int o
 	if (ac->migratetype < 0)
 		return ptk_err(&b->err, -EINVAL,
 			       "gfp %#x is both __GFP_MOVABLE and __GFP_RECLAIMABLE", gfp);
-	ac->preferred = NULL;
-	for (int zi = ac->highest_zoneidx; zi >= 0 && !ac->preferred; zi--)
-		if (b->zones[zi].managed_pages)
-			ac->preferred = &b->zones[zi];
+	zi = b->preferred_zone[ac->highest_zoneidx];
+	ac->preferred = zi >= 0 ? &b->zones[zi] : NULL;
 	return 0;
 }
 
@@ -269,26 +285,21 @@ int ptk_alloc_pages(struct ptk_buddy *b, uint32_t gfp, unsigned int order, uint6
 
 /* ---- freeing ---- */
 
-/* __free_pages_ok(): straight to the buddy lists, with the pageblock's type. */
-static void __free_pages_ok(struct ptk_buddy *b, struct zone *z, uint64_t pfn,
-			    unsigned int order, bool to_tail)
-{
-	__free_one_page(b, pfn, z, order, get_pageblock_migratetype(b, pfn), to_tail);
-}
-
 /* free_pages_prepare() for a page whose last reference went, then
- * free_the_page(): small orders through the per-CPU lists. */
-static void free_the_page(struct ptk_buddy *b, struct zone *z, uint64_t pfn, uint8_t *page,
-			  unsigned int order)
+ * free_the_page(): small orders through the per-CPU lists, the others
+ * (__free_pages_ok) straight to the buddy lists.  mt is the pageblock's
+ * migratetype, which both read; the caller has the section at hand. */
+static inline void free_the_page(struct ptk_buddy *b, struct zone *z, uint64_t pfn,
+				 uint8_t *page, unsigned int order, int mt)
 {
 	pg_set64(page, PTK_PAGE_OFF_FLAGS, PG_FLAGS(page) & ~PAGE_FLAGS_CHECK_AT_PREP);
 	pg_set64(page, PTK_PAGE_OFF_MAPPING, 0);
 	pg_set32(page, PTK_PAGE_OFF_REFCOUNT, 0);
 	b->pgfree += 1ull << order;
 	if (pcp_allowed_order(b, order))
-		free_unref_page(b, z, pfn, page, order);
+		free_unref_page(b, z, pfn, page, order, mt);
 	else
-		__free_pages_ok(b, z, pfn, order, false);
+		__free_one_page(b, pfn, z, order, mt, false);
 }
 
 static int bad_free(struct ptk_buddy *b, uint64_t pfn, unsigned int order, const char *why)
@@ -297,8 +308,9 @@ static int bad_free(struct ptk_buddy *b, uint64_t pfn, unsigned int order, const
 		       order, why);
 }
 
-/* Why a free of pfn is not one of an allocation of this order. */
-static int check_free(struct ptk_buddy *b, uint64_t pfn, unsigned int order, struct zone **zp,
+/* Why a free of pfn is not one of an allocation of this order (out of
+ * line: only frees that the one-look check below refuses come here). */
+static __attribute__((noinline)) int check_free(struct ptk_buddy *b, uint64_t pfn, unsigned int order, struct zone **zp,
 		      uint8_t **pagep)
 {
 	struct zone *z = buddy_pfn_zone(b, pfn);
@@ -331,19 +343,16 @@ static int check_free(struct ptk_buddy *b, uint64_t pfn, unsigned int order, str
 
 /* The common case in one look: an allocation of this order starts at pfn
  * (the order byte proves the pfn is in a zone) and its page is in order. */
-static bool free_is_good(struct ptk_buddy *b, uint64_t pfn, unsigned int order, struct zone **zp,
-			 uint8_t **pagep)
+static inline bool free_is_good(struct ptk_buddy *b, const struct bsec *s, uint64_t pfn,
+				unsigned int order, struct zone **zp, uint8_t **pagep)
 {
-	struct bsec *s = pfn_bsec(b, pfn);
-	const struct ptk_page_layout *l = b->layout;
 	uint8_t *page;
 	unsigned int zi;
 
-	if (!s || s->ord[pfn & ((1ull << b->sec_shift) - 1)] != order + 1)
+	if (!s || *bsec_ord(b, s, pfn) != order + 1)
 		return false;
-	page = pfn_to_page(b, pfn);
-	zi = l->zones_width ? (unsigned int)((PG_FLAGS(page) >> l->zones_pgoff) &
-					     ((1ull << l->zones_width) - 1)) : 0;
+	page = bsec_page(b, s, pfn);
+	zi = flags_zonenum(b, PG_FLAGS(page));
 	if (PageReserved(page) || PageBuddy(page) || PageTable(page) || PG_REFCOUNT(page) != 1 ||
 	    zi >= b->nr_zones)
 		return false;
@@ -354,18 +363,20 @@ static bool free_is_good(struct ptk_buddy *b, uint64_t pfn, unsigned int order, 
 
 int ptk_free_pages(struct ptk_buddy *b, uint64_t pfn, unsigned int order)
 {
+	const struct bsec *s = pfn_bsec(b, pfn);
 	struct zone *z = NULL;
 	uint8_t *page = NULL;
 
-	if (!free_is_good(b, pfn, order, &z, &page)) {
+	if (__builtin_expect(!free_is_good(b, s, pfn, order, &z, &page), 0)) {
 		int ret = check_free(b, pfn, order, &z, &page);
 
 		if (ret)
 			return ret;
 	}
-	*pfn_ord(b, pfn) = 0;
+	/* a good free is of a page in a zone, so of a present section: s */
+	*bsec_ord(b, s, pfn) = 0;
 	z->nr_allocated -= 1ull << order;
-	free_the_page(b, z, pfn, page, order);
+	free_the_page(b, z, pfn, page, order, *bsec_pageblock_mt(b, s, pfn));
 	return 0;
 }
 
@@ -382,9 +393,10 @@ void __free_pages_core(struct ptk_buddy *b, struct zone *z, uint64_t pfn, unsign
 		pg_set64(p, PTK_PAGE_OFF_FLAGS, PG_FLAGS(p) & ~(1ull << PTK_PG_reserved));
 		pg_set32(p, PTK_PAGE_OFF_REFCOUNT, 0);
 	}
-	z->managed_pages += 1ull << order;
+	adjust_managed_page_count(b, z, (int64_t)1 << order);
 	b->pgfree += 1ull << order;
-	__free_pages_ok(b, z, pfn, order, true);
+	/* __free_pages_ok(): straight to the buddy lists, with the pageblock's type */
+	__free_one_page(b, pfn, z, order, get_pageblock_migratetype(b, pfn), true);
 }
 
 /* free_reserved_page(): a reserved page becomes an ordinary free page and
@@ -404,8 +416,8 @@ int ptk_free_reserved_page(struct ptk_buddy *b, uint64_t pfn)
 		b->nr_page_table_pages--;
 	}
 	pg_set64(page, PTK_PAGE_OFF_FLAGS, PG_FLAGS(page) & ~(1ull << PTK_PG_reserved));
-	z->managed_pages++;
-	free_the_page(b, z, pfn, page, 0);
+	adjust_managed_page_count(b, z, 1);
+	free_the_page(b, z, pfn, page, 0, get_pageblock_migratetype(b, pfn));
 	return 0;
 }
 

@@ -100,16 +100,22 @@ int buddy_zones_init(struct ptk_buddy *b)
 	}
 	if (b->zone_of_kind[ZK_NORMAL] < 0)
 		return ptk_err(&b->err, -EINVAL, "the memory model has no Normal zone");
+	build_all_zonelists(b);
 	return 0;
 }
 
-static unsigned int page_zonenum(const struct ptk_buddy *b, const uint8_t *page)
+/* build_all_zonelists() for node 0: the zonelist holds the zones with
+ * managed pages, highest first, so an allocation's walk starts at the
+ * highest such zone its gfp allows and never meets an empty one above. */
+void build_all_zonelists(struct ptk_buddy *b)
 {
-	const struct ptk_page_layout *l = b->layout;
+	int preferred = -1;
 
-	if (!l->zones_width)
-		return 0;
-	return (unsigned int)((PG_FLAGS(page) >> l->zones_pgoff) & ((1ull << l->zones_width) - 1));
+	for (unsigned int i = 0; i < PTK_MM_MAX_ZONES; i++) {
+		if (i < b->nr_zones && b->zones[i].managed_pages)
+			preferred = (int)i;
+		b->preferred_zone[i] = (int8_t)preferred;
+	}
 }
 
 /* page_zone(), checked against the zone's span: NULL for a pfn without a
@@ -121,7 +127,7 @@ struct zone *buddy_pfn_zone(struct ptk_buddy *b, uint64_t pfn)
 
 	if (!page)
 		return NULL;
-	zi = page_zonenum(b, page);
+	zi = flags_zonenum(b, PG_FLAGS(page));
 	if (zi >= b->nr_zones || !zone_spans_pfn(&b->zones[zi], pfn))
 		return NULL;
 	return &b->zones[zi];
