@@ -70,7 +70,7 @@ expect_error 'image frob x' "image: 'frob': expected 'save' or 'load' (usage: im
 expect_error 'machine x86_64 ram=0+4G foo=1' "machine: unknown key 'foo' (x86_64 registers: cr0 cr4 efer pkru ac)"
 expect_error 'machine x86_64 paging=6 ram=0+4G' "machine: paging=6: must be 4 or 5"
 expect_error 'machine sparc ram=0+4G' "machine: unknown architecture or format 'sparc' (known: x86_64 (paging=4|5); arm64 (granule=4K|16K|64K va_bits=N); arm32 ([lpae]))"
-expect_error 'machine x86_64' "machine: missing ram=BASE+SIZE[,...], e820=FILE or preset=NAME"
+expect_error 'machine x86_64' "machine: missing ram=BASE+SIZE[,...], e820=FILE, dt=FILE or preset=NAME"
 expect_error 'machine x86_64 ram=0' "machine: ram= item 1: expected BASE+SIZE, SIZE@BASE or BASE-END"
 expect_error 'machine x86_64 ram=0x1ffffffffffffffff+4G' "machine: ram= item 1: the first number does not fit in 64 bits"
 expect_error 'machine x86_64 ram=0+4G,0x1234+4K' "machine: ram= item 2: base 0x1234 is not page-aligned"
