@@ -122,6 +122,14 @@ typedef int (*ptk_mapping_fn)(void *ctx, const struct ptk_mapping *map);
 int ptk_for_each_mapping(const struct ptk_pgtable *pt, uint64_t start, uint64_t end,
 			 ptk_mapping_fn fn, void *ctx);
 
+/* vmemmap_populate(): map the struct page arrays of a SPARSEMEM_VMEMMAP
+ * model into the tree's vmemmap region, PAGE_KERNEL, with the largest pages
+ * alignment allows.  All-or-nothing; *bytes (may be NULL) is how much of
+ * struct page was mapped.  -EINVAL for another memory model. */
+struct ptk_mm_model;
+int ptk_vmemmap_populate(struct ptk_pgtable *pt, const struct ptk_mm_model *mm,
+			 uint64_t *bytes);
+
 /* Parse "rwxu" (+ format memtype name, pkey) into a prot. */
 int ptk_prot_parse(const struct ptk_format *f, const char *letters, struct ptk_prot *prot);
 int ptk_prot_format(const struct ptk_format *f, const struct ptk_prot *prot, char *buf,

@@ -165,6 +165,7 @@ int cmd_alloc_pages(struct cli *c, const struct cli_args *a);
 int cmd_free_pages(struct cli *c, const struct cli_args *a);
 int cmd_memory(struct cli *c, const struct cli_args *a);
 int cmd_cat(struct cli *c, const struct cli_args *a);
+int cmd_vmemmap_populate(struct cli *c, const struct cli_args *a);
 int cmd_pfn_to_page(struct cli *c, const struct cli_args *a);
 int cmd_page_to_pfn(struct cli *c, const struct cli_args *a);
 int cmd_page_to_phys(struct cli *c, const struct cli_args *a);

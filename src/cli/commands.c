@@ -135,6 +135,12 @@ static const struct cli_cmd commands[] = {
 	  "page PFN", "the decoded struct page of a frame (flags, links, counts)",
 	  "Flags by the kernel's names, zone/node/section from the flags' upper bits,\n"
 	  "_refcount, page_mapcount() and page_type.\nExample: page 0x1234" },
+	{ "vmemmap_populate", cmd_vmemmap_populate, P_NAME, 1, 1, NULL, MACH,
+	  "vmemmap_populate NAME", "map the struct page arrays into a tree's vmemmap",
+	  "SPARSEMEM_VMEMMAP only: each present section's mem_map, PAGE_KERNEL, with\n"
+	  "2M pages where the arrays' alignment allows (as vmemmap_populate_hugepages\n"
+	  "does); then pfn_to_page(PFN) translates to the struct page in RAM.\n"
+	  "Example: vmemmap_populate init_mm" },
 	{ "read", cmd_read, P_READ, 2, 2, K_WIDTH, MACH,
 	  "read PA LEN [width=1|2|4|8]", "hex dump of physical memory",
 	  "width>1 shows little-endian values of that many bytes.\n"

@@ -146,3 +146,24 @@ int cmd_page(struct cli *c, const struct cli_args *a)
 		(unsigned long long)pg.private_);
 	return 0;
 }
+
+/* vmemmap_populate NAME: the struct page arrays into the tree's vmemmap. */
+int cmd_vmemmap_populate(struct cli *c, const struct cli_args *a)
+{
+	struct ptk_mm_model *mm = need_model(c);
+	struct ptk_pgtable *pt;
+	uint64_t bytes, page0;
+	int rc;
+
+	if (!mm || cli_need_table(c, a->pos[0].s, &pt))
+		return -1;
+	rc = ptk_vmemmap_populate(pt, mm, &bytes);
+	if (rc)
+		return cli_lib_error(c, rc);
+	page0 = ptk_mm_vmemmap(mm);
+	fprintf(c->out, "vmemmap 0x%llx: %llu KiB of struct page mapped for %llu present "
+		"sections\n", (unsigned long long)page0, (unsigned long long)(bytes >> 10),
+		(unsigned long long)(bytes / (PTK_STRUCT_PAGE_SIZE <<
+					      (ptk_mm_page_layout(mm)->pfn_section_shift))));
+	return 0;
+}

@@ -18,6 +18,17 @@ check "hole page reserved" out_has "flags    0x1000(reserved)"
 check "fresh page counts" out_has "refcount 1 mapcount 0 page_type 0xffffffff"
 check "arrays are memblock reservations" out_has " reserved[0x1]	[0x000000013c000000-0x000000013fffffff]"
 
+# vmemmap_populate: the arrays mapped into the kernel's vmemmap with 2M
+# pages; the MMU then takes pfn_to_page(pfn) to the struct page in RAM.
+printf '%s\n' 'machine x86_64 preset=qemu-pc mem=4G memory_model=vmemmap' 'pgd_alloc init_mm' \
+	'vmemmap_populate init_mm' 'translate init_mm 0xffffea000048d140 r' 'vmemmap_populate init_mm' \
+	>"$TMP/vmm.ptk"
+run run "$TMP/vmm.ptk"
+check "vmemmap populated" out_has "vmemmap 0xffffea0000000000: 65536 KiB of struct page mapped for 32 present sections"
+check "vmemmap by 2M pages" out_has "PS G XD             -> page 0x13fa00000 (2M)"
+check "struct page of pfn 0x12345 in RAM" out_has "=> pa 0x13fa8d140 (2M page"
+check "twice: already mapped" err_has ":5: vmemmap_populate: "
+
 # FLATMEM: mem_map + (pfn - ARCH_PFN_OFFSET), mem_map at the top of RAM.
 printf '%s\n' 'machine x86_64 ram=0+1G memory_model=flatmem' 'pfn_to_page 0x100' >"$TMP/flat.ptk"
 run run "$TMP/flat.ptk"
