@@ -125,7 +125,8 @@ static void walk_plan_levels(const struct ptk_format *f, struct ptk_walk_plan *p
 
 /* The leaf memo, emptied: keys start as all ones, which disjoint bits that
  * leave one bit out never make; overlapping bits would give different
- * leaves one key, so then there is no memo. */
+ * leaves one key, and a format that names no bits (its plan predates
+ * attr_*) has not said which it reads: then there is no memo. */
 static void walk_memo_reset(struct ptk_walk_cache *w, const struct ptk_walk_plan *plan,
 			    unsigned nlevels)
 {
@@ -134,7 +135,7 @@ static void walk_memo_reset(struct ptk_walk_cache *w, const struct ptk_walk_plan
 	w->memo = !(plan->attr_and & plan->attr_or);
 	for (unsigned l = 0; l < nlevels; l++) {
 		w->memo = w->memo && !(plan->attr_leaf[l] & (plan->attr_and | plan->attr_or)) &&
-			  (all | plan->attr_leaf[l]) != ~0ull;
+			  (all | plan->attr_leaf[l]) != ~0ull && (all | plan->attr_leaf[l]) != 0;
 		w->leaf[l].key = ~0ull;
 	}
 }
