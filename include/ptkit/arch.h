@@ -202,9 +202,18 @@ struct ptk_walk_plan {
 	/* How an allowed access rewrites a plain leaf (dirty state). */
 	uint64_t leaf_set_on_write, leaf_clear_on_write;
 	uint64_t arch[2];	/* the format's own, for leaf_attrs() */
+	/* Every bit leaf_attrs() reads: of the AND, of the OR, of the leaf at
+	 * each level.  Disjoint, so that their union keys its answer and the
+	 * walker calls it only when a leaf's key differs from the last one at
+	 * that level.  A format whose bits overlap is called every time. */
+	uint64_t attr_and, attr_or, attr_leaf[PTK_MAX_LEVELS];
 	/* the walker fills these from the geometry */
 	uint8_t shift[PTK_MAX_LEVELS];
 	uint64_t index_mask[PTK_MAX_LEVELS];
+	uint64_t offset_mask[PTK_MAX_LEVELS];	/* page size - 1 */
+	/* table_mask and the address bits above the simulated RAM's chunk:
+	 * one test for "a plain table, in the chunk the walk reads". */
+	uint64_t table_chunk_mask[PTK_MAX_LEVELS];
 };
 
 /* A VA range that Linux names in its ptdump ("---[ User Space ]---"). */

@@ -384,6 +384,10 @@ static enum ptk_desc_type a64_walk_entry(const struct ptk_format *f, const struc
  * top address bits that live elsewhere (9:8 with DS, 15:12 with FEAT_LPA)
  * clear, and the field bits at or above the output-address size clear.
  */
+/* What a64_leaf_acc() reads of a leaf: a64_perm_idx(), nG, AttrIndx. */
+#define A64_LEAF_ATTR_BITS (PTK_A64_USER | PTK_A64_RDONLY | PTK_A64_PXN | PTK_A64_UXN | \
+			    PTK_A64_NG | PTK_A64_ATTRINDX_MASK)
+
 static void a64_leaf_attrs(const struct ptk_walk_plan *plan, unsigned lvl, uint64_t and_bits,
 			   uint64_t or_bits, uint64_t e, struct ptk_walk_acc *acc)
 {
@@ -466,6 +470,7 @@ static void a64_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu,
 		plan->leaf_value[l] = !f->level[l].leaf ? 1 :
 				      (last ? PTK_A64_TYPE_PAGE : PTK_A64_TYPE_BLOCK) | PTK_A64_AF;
 		plan->leaf_addr[l] = field & ~below;
+		plan->attr_leaf[l] = A64_LEAF_ATTR_BITS;
 	}
 	if (off) {
 		plan->table_mask[0] = plan->leaf_mask[0] = 0;
@@ -481,6 +486,8 @@ static void a64_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu,
 	plan->leaf_set_on_write = plan->leaf_clear_on_write = 0;
 	plan->arch[0] = ctl;
 	plan->arch[1] = 0;
+	plan->attr_and = 0;
+	plan->attr_or = PTK_A64_TABLE_ATTRS;
 }
 
 /* --- encode / decode ------------------------------------------------------------ */

@@ -265,6 +265,10 @@ static enum ptk_desc_type lpae_walk_entry(const struct ptk_format *f, const stru
  * read for tables, and the allow masks below only ever send more walks to
  * fast_leaf.
  */
+/* What lpae_leaf_acc() reads of a leaf: AP[2:1], XN, PXN, nG, AttrIndx. */
+#define LPAE_LEAF_ATTR_BITS (PTK_ARM32_LPAE_USER | PTK_ARM32_LPAE_RDONLY | PTK_ARM32_LPAE_XN | \
+			     PTK_ARM32_LPAE_PXN | PTK_ARM32_LPAE_NG | PTK_ARM32_LPAE_ATTRINDX_MASK)
+
 static void lpae_leaf_attrs(const struct ptk_walk_plan *plan, unsigned lvl, uint64_t and_bits,
 			    uint64_t or_bits, uint64_t e, struct ptk_walk_acc *acc)
 {
@@ -359,6 +363,7 @@ static void lpae_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu
 		plan->leaf_value[l] = (last ? PTK_ARM32_LPAE_TYPE_PAGE : PTK_ARM32_LPAE_TYPE_BLOCK) |
 				      PTK_ARM32_LPAE_AF;
 		plan->leaf_addr[l] = PTK_ARM32_LPAE_ADDR_MASK & ~below;
+		plan->attr_leaf[l] = LPAE_LEAF_ATTR_BITS;
 	}
 	/* EPDn: the half's walks are Translation faults before any read.  A
 	 * root's first level never matches, so they take the full rules (with
@@ -375,6 +380,8 @@ static void lpae_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu
 	plan->leaf_set_on_write = plan->leaf_clear_on_write = 0;
 	plan->arch[0] = ctl;
 	plan->arch[1] = 0;
+	plan->attr_and = 0;
+	plan->attr_or = PTK_ARM32_LPAE_TABLE_ATTRS;
 }
 
 /* --- encode / decode ------------------------------------------------------------ */

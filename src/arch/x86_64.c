@@ -360,6 +360,8 @@ static void x86_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu,
 				     x86_reserved_mask(f, cpu, l, ps) : 0;
 		plan->leaf_value[l] = f->level[l].leaf ? fixed | (large ? ps : 0) : 1;
 		plan->leaf_addr[l] = x86_addr_mask(f, l, true);
+		plan->attr_leaf[l] = PTK_X86_PAGE_GLOBAL | PTK_X86_PAGE_PKEY_MASK |
+				     PTK_X86_PAGE_PCD | PTK_X86_PAGE_PWT | x86_pat_bit(f, l);
 	}
 	x86_plan_allow(cpu, plan);
 	/* Canonical halves, both served by CR3 (SDM §3.3.7.1). */
@@ -371,6 +373,8 @@ static void x86_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu,
 	plan->leaf_clear_on_write = 0;
 	plan->arch[0] = (cpu->x86.efer & PTK_X86_EFER_NXE) ? PTK_X86_PAGE_NX : 0;
 	plan->arch[1] = f->nlevels - 1u;
+	plan->attr_and = PTK_X86_PAGE_RW | PTK_X86_PAGE_USER;
+	plan->attr_or = plan->arch[0];
 }
 
 /* --- rendering --------------------------------------------------------- */

@@ -82,17 +82,117 @@ static int walk_slow(struct ptk_machine *m, const struct ptk_pgtable *pt,
 	return walk_fault(res);
 }
 
+/* An entry's two conditions, mask and value, can hold together. */
+static bool plan_overlap(uint64_t mask_a, uint64_t value_a, uint64_t mask_b, uint64_t value_b)
+{
+	bool a = !(value_a & ~mask_a), b = !(value_b & ~mask_b);
+
+	return a && b && !(mask_a & mask_b & (value_a ^ value_b));
+}
+
+/*
+ * What the walker adds to the format's plan.  A level's tables must leave
+ * its next table's entries within the chunk of RAM the table starts in
+ * (aligned to the table's size, as every format's are) and no entry may be
+ * both a plain table and a plain leaf: the walker tests the one when the
+ * other fails.  A level that breaks either takes the full rules.
+ */
+static void walk_plan_levels(const struct ptk_format *f, struct ptk_walk_plan *plan)
+{
+	for (unsigned l = 0; l < f->nlevels; l++) {
+		plan->shift[l] = f->level[l].shift;
+		plan->index_mask[l] = (1ull << f->level[l].bits) - 1;
+		plan->offset_mask[l] = ptk_level_size(f, l) - 1;
+	}
+	/* The last level holds no tables, so the walk's loop needs no bound. */
+	plan->table_mask[f->nlevels - 1] = 0;
+	plan->table_value[f->nlevels - 1] = 1;
+	for (unsigned l = 0; l < f->nlevels; l++) {
+		uint64_t below = l + 1u < f->nlevels ? plan->index_mask[l + 1] << f->entry_shift : 0;
+		uint64_t chunk_bits = plan->table_addr[l] & ~(PTK_CHUNK_SIZE - 1);
+
+		/* A mask of every bit would leave walk_table_value() no value
+		 * that no entry has: such a level takes the full rules too. */
+		if ((plan->table_addr[l] & (below | 7)) || (plan->table_mask[l] | chunk_bits) == ~0ull ||
+		    plan_overlap(plan->table_mask[l], plan->table_value[l], plan->leaf_mask[l],
+				 plan->leaf_value[l])) {
+			plan->table_mask[l] = plan->leaf_mask[l] = 0;
+			plan->table_value[l] = plan->leaf_value[l] = 1;
+		}
+		plan->table_chunk_mask[l] = plan->table_mask[l] | chunk_bits;
+	}
+}
+
+/* The leaf memo, emptied: keys start as all ones, which disjoint bits that
+ * leave one bit out never make; overlapping bits would give different
+ * leaves one key, and a format that names no bits (its plan predates
+ * attr_*) has not said which it reads: then there is no memo. */
+static void walk_memo_reset(struct ptk_walk_cache *w, const struct ptk_walk_plan *plan,
+			    unsigned nlevels)
+{
+	uint64_t all = plan->attr_and | plan->attr_or;
+
+	w->memo = !(plan->attr_and & plan->attr_or);
+	for (unsigned l = 0; l < nlevels; l++) {
+		w->memo = w->memo && !(plan->attr_leaf[l] & (plan->attr_and | plan->attr_or)) &&
+			  (all | plan->attr_leaf[l]) != ~0ull && (all | plan->attr_leaf[l]) != 0;
+		w->leaf[l].key = ~0ull;
+	}
+}
+
+/*
+ * What e & table_chunk_mask must be for a plain table in the chunk: the
+ * two tests are one where they agree on the bits both read.  A chunk
+ * beyond the table address field, or with bits the table test wants
+ * clear (above a small output-address size), passes no entry: ~mask is
+ * no value of e & mask.  Such walks find their tables one at a time.
+ */
+static uint64_t walk_table_value(const struct ptk_walk_plan *plan, unsigned l, uint64_t chunk)
+{
+	uint64_t tm = plan->table_mask[l], tv = plan->table_value[l];
+	uint64_t chunk_bits = plan->table_addr[l] & ~(PTK_CHUNK_SIZE - 1);
+
+	if (!(tv & ~tm) && !(chunk & ~chunk_bits) && (chunk & tm) == (tv & chunk_bits))
+		return tv | chunk;
+	return ~plan->table_chunk_mask[l];
+}
+
+/* The table values of the chunk the walker reads tables in. */
+static void walk_chunk_values(struct ptk_walk_cache *w, const struct ptk_walk_plan *plan,
+			      unsigned nlevels)
+{
+	for (unsigned l = 0; l < nlevels; l++)
+		w->table_value[l] = walk_table_value(plan, l, w->chunk);
+}
+
 /* Made again after ptk_machine_cpu(), whose caller may change registers. */
 static __attribute__((noinline)) void walk_plan_build(struct ptk_machine *m)
 {
 	const struct ptk_format *f = m->fmt;
 
 	f->ops->walk_plan(f, &m->cpu, &m->plan);
-	for (unsigned l = 0; l < f->nlevels; l++) {
-		m->plan.shift[l] = f->level[l].shift;
-		m->plan.index_mask[l] = (1ull << f->level[l].bits) - 1;
-	}
+	walk_plan_levels(f, &m->plan);
+	walk_memo_reset(&m->walk, &m->plan, f->nlevels);
+	walk_chunk_values(&m->walk, &m->plan, f->nlevels);
 	m->plan_valid = true;
+}
+
+/*
+ * Move the walker to the chunk of RAM holding pa.  A chunk not wholly RAM,
+ * or never written (its entries all zero, none plain), is left to the
+ * full rules: false.
+ */
+static __attribute__((noinline)) bool walk_chunk_enter(struct ptk_machine *m, uint64_t pa)
+{
+	uint64_t chunk = pa & ~(PTK_CHUNK_SIZE - 1);
+	uintptr_t slot = phys_slot(m->phys, chunk);
+
+	if (!slot || (slot & PTK_SLOT_PARTIAL) || (const uint8_t *)slot == m->phys->zero_chunk)
+		return false;
+	m->walk.chunk = chunk;
+	m->walk.bias = slot - chunk;
+	walk_chunk_values(&m->walk, &m->plan, m->fmt->nlevels);
+	return true;
 }
 
 /* Anything the fast path does not take: the full rules from the start. */
@@ -121,82 +221,150 @@ static __attribute__((noinline)) int translate_slow(struct ptk_machine *m,
 static __attribute__((noinline)) int fast_leaf_rules(struct ptk_machine *m,
 						     const struct ptk_walk_req *req,
 						     struct ptk_walk_result *res, unsigned lvl,
-						     uint64_t and_bits, uint64_t or_bits, uint64_t e,
-						     struct ptk_walk_out *out)
+						     uint64_t and_bits, uint64_t or_bits,
+						     const struct ptk_walk_step *s)
 {
 	const struct ptk_format *f = m->fmt;
+	struct ptk_walk_out out;
 
-	if (f->ops->fast_leaf(f, &m->cpu, req, lvl, and_bits, or_bits, e, &res->acc, out,
-			      &res->fault))
-		return 0;
-	return walk_fault(res);
+	if (!f->ops->fast_leaf(f, &m->cpu, req, lvl, and_bits, or_bits, s->entry, &res->acc, &out,
+			       &res->fault))
+		return walk_fault(res);
+	if (!req->no_update)
+		walk_update(m, s, out.updated);
+	return 0;
+}
+
+/* leaf_attrs() for a key it has not seen last at this level. */
+static __attribute__((noinline)) void leaf_attrs_call(struct ptk_machine *m, unsigned lvl,
+						      uint64_t and_bits, uint64_t or_bits,
+						      uint64_t e, uint64_t key,
+						      struct ptk_walk_acc *acc)
+{
+	m->fmt->ops->leaf_attrs(&m->plan, lvl, and_bits, or_bits, e, acc);
+	if (m->walk.memo)
+		m->walk.leaf[lvl] = (struct ptk_walk_memo){ key, *acc };
+}
+
+/* What a plain leaf grants: the same bits grant the same as last time. */
+static inline void walk_leaf_attrs(struct ptk_machine *m, const struct ptk_walk_plan *restrict plan,
+				   unsigned lvl, uint64_t and_bits, uint64_t or_bits, uint64_t e,
+				   struct ptk_walk_acc *restrict acc)
+{
+	uint64_t key = (and_bits & plan->attr_and) | (or_bits & plan->attr_or) |
+		       (e & plan->attr_leaf[lvl]);
+
+	if (key == m->walk.leaf[lvl].key)
+		*acc = m->walk.leaf[lvl].acc;
+	else
+		leaf_attrs_call(m, lvl, and_bits, or_bits, e, key, acc);
+}
+
+/* A plain leaf: allowed by the masks, or by the format's full rules. */
+static inline int walk_fast_leaf(struct ptk_machine *m, const struct ptk_walk_plan *restrict plan,
+				 const struct ptk_walk_req *req, struct ptk_walk_result *restrict res,
+				 unsigned lvl, uint64_t and_bits, uint64_t or_bits,
+				 const struct ptk_walk_step *s)
+{
+	const struct ptk_walk_allow *allow = &plan->allow[PTK_WALK_ALLOW_INDEX(req->access, req->user)];
+	uint64_t e = s->entry;
+
+	res->level = (int)lvl;
+	res->page_size = plan->offset_mask[lvl] + 1;
+	res->fault = (struct ptk_fault){ .kind = PTK_FAULT_NONE, .level = -1 };
+	if ((and_bits & allow->and_mask) != allow->and_value || (or_bits & allow->or_forbid) ||
+	    (e & allow->leaf_need) != allow->leaf_need) {
+		if (fast_leaf_rules(m, req, res, lvl, and_bits, or_bits, s))
+			return -EFAULT;
+	} else {
+		walk_leaf_attrs(m, plan, lvl, and_bits, or_bits, e, &res->acc);
+		if (req->access == PTK_ACC_WRITE && !req->no_update)
+			walk_update(m, s, (e | plan->leaf_set_on_write) & ~plan->leaf_clear_on_write);
+	}
+	res->pa = (e & plan->leaf_addr[lvl]) | (req->va & plan->offset_mask[lvl]);
+	return 0;
+}
+
+/* The root table's entries all lie in the walker's chunk. */
+static inline bool walk_root_in_chunk(const struct ptk_machine *m, uint64_t table, uint64_t span)
+{
+	return ((table & ~(PTK_CHUNK_SIZE - 1)) == m->walk.chunk) &&
+	       (((table + span) & ~(PTK_CHUNK_SIZE - 1)) == m->walk.chunk);
+}
+
+/* The same after moving to the root's chunk if need be.  Roots are the
+ * caller's (an image's CR3 or TTBR): one that straddles two chunks is left
+ * to the full rules, which read entry by entry. */
+static inline bool walk_root_reachable(struct ptk_machine *m, uint64_t table, uint64_t span)
+{
+	if (walk_root_in_chunk(m, table, span))
+		return true;
+	return walk_chunk_enter(m, table) && walk_root_in_chunk(m, table, span);
 }
 
 /*
  * Plain entries only: tables followed by mask and value, their bits folded
- * for the leaf's rules.  The plan and the result never alias (restrict), so
- * the loop keeps the plan in registers.  Returns 1 when the walk met
- * something it leaves to the full rules.
+ * for the leaf's rules.  Tables are read in one chunk of RAM at a time:
+ * bias turns their PAs into host addresses, and table_chunk_mask tests "a
+ * plain table in this chunk" as one.  A plain table elsewhere moves the
+ * chunk.  The plan and the result never alias (restrict), so the loop
+ * keeps the plan in registers.  Returns 1 when the walk met something it
+ * leaves to the full rules.
  */
 static inline int walk_fast(struct ptk_machine *m, const struct ptk_walk_plan *restrict plan,
 			    uint64_t table, unsigned start, const struct ptk_walk_req *req,
 			    struct ptk_walk_result *restrict res)
 {
-	const unsigned n = m->fmt->nlevels;
 	const uint64_t va = req->va;
-	uint64_t and_bits = ~0ull, or_bits = 0, e = 0;
-	uint64_t chunk = m->walk_chunk, bias = m->walk_bias;	/* tables cluster */
+	uint64_t and_bits = ~0ull, or_bits = 0, e, bias;
 	struct ptk_walk_step *restrict s = res->step;
-	const struct ptk_walk_allow *allow;
-	struct ptk_walk_out out;
-	unsigned lvl;
+	unsigned lvl = start;
 
-	for (lvl = start; lvl < n; lvl++, s++) {
-		unsigned idx = (unsigned)((va >> plan->shift[lvl]) & plan->index_mask[lvl]);
-		uint64_t pa = table + (uint64_t)idx * 8;
-
-		/* bias turns a PA inside the cached chunk into a host address;
-		 * keeping it apart from the index shortens the load chain. */
-		if ((pa & ~(PTK_CHUNK_SIZE - 1)) != chunk) {
-			uintptr_t slot = phys_slot(m->phys, pa);
-
-			if (!slot || (slot & PTK_SLOT_PARTIAL))
-				return 1;
-			chunk = pa & ~(PTK_CHUNK_SIZE - 1);
-			bias = slot - chunk;
-			/* Remember it for the next walk unless it is the shared
-			 * zero chunk, which a first write replaces. */
-			if ((const uint8_t *)slot != m->phys->zero_chunk)
-				m->walk_chunk = chunk, m->walk_bias = bias;
-		}
-		memcpy(&e, (const uint8_t *)(uintptr_t)(pa + bias), sizeof(e));
-		*s = (struct ptk_walk_step){ pa, e, (int)lvl, idx };
-		and_bits &= e;
-		or_bits |= e;
-		if ((e & plan->table_mask[lvl]) != plan->table_value[lvl])
-			break;
-		table = e & plan->table_addr[lvl];
-	}
-	if (lvl == n || (e & plan->leaf_mask[lvl]) != plan->leaf_value[lvl])
+	if (!walk_root_reachable(m, table, plan->index_mask[lvl] * 8))
 		return 1;
-	res->nsteps = lvl + 1 - start;
-	res->level = (int)lvl;
-	res->page_size = 1ull << plan->shift[lvl];
-	res->fault = (struct ptk_fault){ .kind = PTK_FAULT_NONE, .level = -1 };
-	allow = &plan->allow[PTK_WALK_ALLOW_INDEX(req->access, req->user)];
-	if ((and_bits & allow->and_mask) == allow->and_value && !(or_bits & allow->or_forbid) &&
-	    (e & allow->leaf_need) == allow->leaf_need) {
-		m->fmt->ops->leaf_attrs(plan, lvl, and_bits, or_bits, e, &res->acc);
-		out.addr = e & plan->leaf_addr[lvl];
-		out.updated = req->access != PTK_ACC_WRITE ? e :
-			      (e | plan->leaf_set_on_write) & ~plan->leaf_clear_on_write;
-	} else if (fast_leaf_rules(m, req, res, lvl, and_bits, or_bits, e, &out)) {
-		return -EFAULT;
+	for (;;) {
+		bias = m->walk.bias;
+		for (;;) {
+			uint64_t idx = (va >> plan->shift[lvl]) & plan->index_mask[lvl];
+			uint64_t pa = table + idx * 8;
+
+			s->entry_pa = pa;
+			s->level = (int)lvl;
+			s->index = (unsigned)idx;
+			memcpy(&e, (const uint8_t *)(uintptr_t)(pa + bias), sizeof(e));
+			s->entry = e;
+			and_bits &= e;
+			or_bits |= e;
+			if ((e & plan->table_chunk_mask[lvl]) != m->walk.table_value[lvl])
+				break;
+			table = e & plan->table_addr[lvl];
+			lvl++, s++;
+		}
+		if ((e & plan->leaf_mask[lvl]) == plan->leaf_value[lvl])
+			break;
+		if ((e & plan->table_mask[lvl]) != plan->table_value[lvl])
+			return 1;
+		table = e & plan->table_addr[lvl];
+		if (!walk_chunk_enter(m, table))
+			return 1;
+		lvl++, s++;
 	}
-	if (!req->no_update && out.updated != e)
-		walk_update(m, s, out.updated);
-	res->pa = out.addr | (va & (res->page_size - 1));
-	return 0;
+	res->nsteps = lvl + 1 - start;
+	return walk_fast_leaf(m, plan, req, res, lvl, and_bits, or_bits, s);
+}
+
+/* Before the plan is made, or when the caller asks for the full rules. */
+static __attribute__((noinline)) int translate_unplanned(struct ptk_machine *m,
+							 const struct ptk_pgtable *pt,
+							 const struct ptk_walk_req *req,
+							 struct ptk_walk_result *res)
+{
+	if (m->fast_walk && !m->plan_valid) {
+		walk_plan_build(m);
+		if (!req->slow)
+			return ptk_translate(m, pt, req, res);
+	}
+	return translate_slow(m, pt, req, res);
 }
 
 int ptk_translate(struct ptk_machine *m, const struct ptk_pgtable *pt,
@@ -207,10 +375,8 @@ int ptk_translate(struct ptk_machine *m, const struct ptk_pgtable *pt,
 	unsigned root;
 	int rc;
 
-	if (!m->fast_walk || req->slow)
-		return translate_slow(m, pt, req, res);
-	if (!m->plan_valid)
-		walk_plan_build(m);
+	if (__builtin_expect(!m->plan_valid || req->slow, 0))
+		return translate_unplanned(m, pt, req, res);
 	if (va <= plan->lo_last)
 		root = plan->lo_root;
 	else if (va >= plan->hi_first && va <= plan->hi_last)

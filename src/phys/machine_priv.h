@@ -9,6 +9,19 @@
 
 struct ptk_pgtable;
 
+/* What the walker (mmu/walk.c) remembers between translations. */
+struct ptk_walk_memo {
+	uint64_t key;			/* the leaf's bits leaf_attrs() reads */
+	struct ptk_walk_acc acc;	/* and what it made of them */
+};
+
+struct ptk_walk_cache {
+	uint64_t chunk, bias;		/* backed chunk the tables were last in, host - PA */
+	uint64_t table_value[PTK_MAX_LEVELS];	/* the plan's table_value | chunk */
+	struct ptk_walk_memo leaf[PTK_MAX_LEVELS];	/* the last plain leaf per level */
+	bool memo;			/* the plan's attr_* bits key leaf_attrs() */
+};
+
 struct ptk_machine {
 	const struct ptk_format *fmt;	/* = &fmt_copy */
 	struct ptk_format fmt_copy;	/* built formats need not outlive the config */
@@ -20,7 +33,7 @@ struct ptk_machine {
 	struct ptk_walk_plan plan;
 	bool plan_valid;
 	bool fast_walk;			/* the format has a plan and 8-byte entries */
-	uint64_t walk_chunk, walk_bias;	/* the walker's last backed chunk */
+	struct ptk_walk_cache walk;
 
 	const struct ptk_frame_ops *frame_ops;
 	void *frame_ctx;
