@@ -89,7 +89,7 @@ int main(void)
 
 	static const char *const fmts[] = {
 		"x86_64-4level", "x86_64-5level", "aarch64-4K-48", "aarch64-4K-39",
-		"aarch64-16K-47", "aarch64-64K-42", "aarch64-4K-52", "arm32-lpae",
+		"aarch64-16K-47", "aarch64-64K-42", "aarch64-4K-52", "arm32-lpae", "arm32",
 	};
 	char name[96];
 
