@@ -119,7 +119,7 @@ int main(void)
 {
 	static const char *const fmts[] = {
 		"x86_64-4level", "x86_64-5level", "aarch64-4K-48", "aarch64-16K-47", "aarch64-64K-42",
-		"arm32-lpae",
+		"arm32-lpae", "arm32",
 	};
 	double host = median_of(host_populate, NULL);
 	char name[96];
