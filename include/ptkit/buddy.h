@@ -130,6 +130,11 @@ int ptk_alloc_pages(struct ptk_buddy *b, uint32_t gfp, unsigned int order, uint6
  * allocated block of that order: a double free, a free of a reserved or
  * free page, a wrong order, a pfn outside every zone. */
 int ptk_free_pages(struct ptk_buddy *b, uint64_t pfn, unsigned int order);
+/* __get_free_pages(gfp, order): page_address() of the block, its address
+ * in the linear map (PAGE_OFFSET + pa - PHYS_OFFSET, see mm_model.h);
+ * -EINVAL for __GFP_HIGHMEM.  free_pages(addr, order) is its inverse. */
+int ptk_get_free_pages(struct ptk_buddy *b, uint32_t gfp, unsigned int order, uint64_t *addr);
+int ptk_free_pages_addr(struct ptk_buddy *b, uint64_t addr, unsigned int order);
 /* free_reserved_page(): give a PG_reserved page (e.g. an early page table
  * from memblock) to the buddy allocator; -EINVAL if not reserved. */
 int ptk_free_reserved_page(struct ptk_buddy *b, uint64_t pfn);

@@ -163,6 +163,12 @@ struct ptk_mm_params {
 	/* PHYS_OFFSET: ARCH_PFN_OFFSET for FLATMEM; memstart_addr, which
 	 * arm64 subtracts from vmemmap, for SPARSEMEM_VMEMMAP */
 	uint64_t phys_offset;
+	/* PAGE_OFFSET, where the linear map of RAM begins (without KASLR's
+	 * memory randomisation): __va(pa) = PAGE_OFFSET + (pa - PHYS_OFFSET),
+	 * for pfns below max_low_pfn; above it (arm32 highmem) pages have no
+	 * permanent address. */
+	uint64_t page_offset;
+	uint64_t max_low_pfn;
 	/* pageblock_order (include/linux/pageblock-flags.h, 6.1): HUGETLB_PAGE_ORDER
 	 * = 9 with 4K pages where the architecture has huge pages (x86-64,
 	 * arm64, arm32 LPAE), else MAX_ORDER - 1 = 10 (arm32 short-descriptor).
@@ -182,8 +188,10 @@ void ptk_mm_params_arm64(struct ptk_mm_params *p, enum ptk_mm_kind kind, unsigne
 			 unsigned int pa_bits, uint64_t memstart_addr);
 /* arm32: SECTION_SIZE_BITS 28, MAX_PHYSMEM_BITS 36 with LPAE, 32 without
  * (arch/arm/include/asm/sparsemem.h); 32-bit flags; no NUMA; zones Normal,
- * HighMem, Movable, with lowmem taken as 768 MiB above PHYS_OFFSET (the
- * kernel computes it from vmalloc_min at boot). */
+ * HighMem, Movable; PAGE_OFFSET 0xc0000000 (3G/1G split) and lowmem up to
+ * vmalloc_min 0xf0000000, i.e. 768 MiB above PHYS_OFFSET, as the kernel
+ * works it out at boot (ptk_mm_params_for: 0x80000000 and 1792 MiB for
+ * the arm32-lpae-2g format). */
 void ptk_mm_params_arm32(struct ptk_mm_params *p, enum ptk_mm_kind kind, bool lpae,
 			 uint64_t phys_offset);
 
@@ -280,6 +288,13 @@ struct ptk_mm_node {
 
 unsigned int ptk_mm_nr_nodes(const struct ptk_mm_model *m);
 int ptk_mm_node(struct ptk_mm_model *m, unsigned int nid, struct ptk_mm_node *node);
+/* page_address() of a lowmem frame: its linear-map address.  -EINVAL
+ * (message kept) for a highmem frame, which has none until kmap(). */
+int ptk_mm_page_address(struct ptk_mm_model *m, uint64_t pfn, uint64_t *va);
+/* virt_to_pfn(): the inverse, for a page-aligned lowmem linear-map address;
+ * -EINVAL otherwise. */
+int ptk_mm_virt_to_pfn(struct ptk_mm_model *m, uint64_t va, uint64_t *pfn);
+
 /* Bytes of simulated RAM the struct page arrays take. */
 uint64_t ptk_mm_memmap_bytes(const struct ptk_mm_model *m);
 

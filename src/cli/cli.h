@@ -162,6 +162,7 @@ int cmd_info(struct cli *c, const struct cli_args *a);
 int cmd_memblock(struct cli *c, const struct cli_args *a);
 int cmd_memblock_free_all(struct cli *c, const struct cli_args *a);
 int cmd_alloc_pages(struct cli *c, const struct cli_args *a);
+int cmd_get_free_pages(struct cli *c, const struct cli_args *a);
 int cmd_free_pages(struct cli *c, const struct cli_args *a);
 int cmd_memory(struct cli *c, const struct cli_args *a);
 int cmd_cat(struct cli *c, const struct cli_args *a);

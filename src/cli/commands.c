@@ -106,6 +106,12 @@ static const struct cli_cmd commands[] = {
 	  "or a number.  The zone and migratetype follow from the flags as in the\n"
 	  "kernel; below the min watermark the allocation fails (no reclaim).\n"
 	  "Example: alloc_pages 3 GFP_HIGHUSER_MOVABLE" },
+	{ "__get_free_pages", cmd_get_free_pages, P_ALLOC, 1, 2, NULL, CLI_F_JSON | MACH,
+	  "__get_free_pages ORDER [GFP]", "allocate 2^ORDER pages; prints their kernel address",
+	  "page_address() of the block: PAGE_OFFSET + (pa - PHYS_OFFSET) in the linear\n"
+	  "map (x86-64 0xffff888000000000, arm64 -(1 << VA_BITS), arm32 0xc0000000).\n"
+	  "__GFP_HIGHMEM is refused: such pages have no permanent address.\n"
+	  "Example: __get_free_pages 1 GFP_KERNEL|__GFP_ZERO" },
 	{ "free_pages", cmd_free_pages, P_FREE, 1, 2, NULL, MACH,
 	  "free_pages PFN ORDER | free_pages all", "free a block alloc_pages gave",
 	  "'all' frees every block this script allocated, newest first.\n"

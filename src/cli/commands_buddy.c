@@ -86,12 +86,30 @@ static int remember_alloc(struct cli *c, uint64_t pfn, unsigned int order)
 	return 0;
 }
 
-int cmd_alloc_pages(struct cli *c, const struct cli_args *a)
+static void print_alloc_json(struct cli *c, struct ptk_buddy *b, const char *cmd, uint64_t pfn,
+			     uint64_t order, const char *gfp_name, const uint64_t *addr)
+{
+	struct json j;
+
+	json_init(&j, c->out);
+	json_obj_begin(&j, NULL);
+	json_str(&j, "cmd", cmd);
+	if (addr)
+		json_hex(&j, "addr", *addr);
+	json_hex(&j, "pfn", pfn);
+	json_u64(&j, "order", order);
+	json_str(&j, "gfp", gfp_name);
+	json_str(&j, "zone", pfn_zone_name(c, b, pfn));
+	json_obj_end(&j);
+}
+
+/* alloc_pages and __get_free_pages: the block's first pfn, or its address. */
+static int alloc_cmd(struct cli *c, const struct cli_args *a, bool want_addr)
 {
 	struct ptk_buddy *b = need_buddy(c);
 	const char *gfp_s = a->npos > 1 ? a->pos[1].s : "GFP_KERNEL";
 	struct ptk_error err = { 0 };
-	uint64_t order, pfn;
+	uint64_t order, pfn, addr = 0;
 	uint32_t gfp;
 	char gfp_name[128];
 	int rc;
@@ -103,30 +121,38 @@ int cmd_alloc_pages(struct cli *c, const struct cli_args *a)
 	rc = ptk_gfp_parse(gfp_s, &gfp, &err);
 	if (rc)
 		return cli_error(c, "%s", ptk_strerror(&err, rc));
-	rc = ptk_alloc_pages(b, gfp, (unsigned int)order, &pfn);
+	rc = want_addr ? ptk_get_free_pages(b, gfp, (unsigned int)order, &addr)
+		       : ptk_alloc_pages(b, gfp, (unsigned int)order, &pfn);
 	if (rc)
 		return buddy_fail(c, b, rc);
+	if (want_addr)
+		(void)ptk_mm_virt_to_pfn(ptk_machine_mm(c->m), addr, &pfn);
 	if (remember_alloc(c, pfn, (unsigned int)order)) {
 		ptk_free_pages(b, pfn, (unsigned int)order);
 		return cli_error(c, "out of host memory");
 	}
 	ptk_gfp_format(gfp, gfp_name, sizeof(gfp_name));
 	if (a->flags & CLI_F_JSON) {
-		struct json j;
-
-		json_init(&j, c->out);
-		json_obj_begin(&j, NULL);
-		json_str(&j, "cmd", "alloc_pages");
-		json_hex(&j, "pfn", pfn);
-		json_u64(&j, "order", order);
-		json_str(&j, "gfp", gfp_name);
-		json_str(&j, "zone", pfn_zone_name(c, b, pfn));
-		json_obj_end(&j);
+		print_alloc_json(c, b, a->cmd->name, pfn, order, gfp_name, want_addr ? &addr : NULL);
 		return 0;
 	}
-	fprintf(c->out, "pfn 0x%" PRIx64 " order %" PRIu64 " (%llu pages, zone %s, %s)\n", pfn,
-		order, 1ull << order, pfn_zone_name(c, b, pfn), gfp_name);
+	if (want_addr)
+		fprintf(c->out, "0x%" PRIx64 " = page_address(pfn 0x%" PRIx64 ") ", addr, pfn);
+	else
+		fprintf(c->out, "pfn 0x%" PRIx64 " ", pfn);
+	fprintf(c->out, "order %" PRIu64 " (%llu pages, zone %s, %s)\n", order, 1ull << order,
+		pfn_zone_name(c, b, pfn), gfp_name);
 	return 0;
+}
+
+int cmd_alloc_pages(struct cli *c, const struct cli_args *a)
+{
+	return alloc_cmd(c, a, false);
+}
+
+int cmd_get_free_pages(struct cli *c, const struct cli_args *a)
+{
+	return alloc_cmd(c, a, true);
 }
 
 static int free_all(struct cli *c, struct ptk_buddy *b)

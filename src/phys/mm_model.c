@@ -609,6 +609,24 @@ const struct ptk_page_layout *ptk_mm_page_layout(const struct ptk_mm_model *m)
 	return &m->layout;
 }
 
+int ptk_mm_page_address(struct ptk_mm_model *m, uint64_t pfn, uint64_t *va)
+{
+	if (pfn >= m->p.max_low_pfn)
+		return ptk_err(&m->err, -EINVAL, "pfn 0x%" PRIx64 " is highmem (from 0x%" PRIx64
+			       "): no permanent address until kmap()", pfn, m->p.max_low_pfn);
+	*va = m->p.page_offset + ((pfn << PTK_PAGE_SHIFT) - m->p.phys_offset);
+	return 0;
+}
+
+int ptk_mm_virt_to_pfn(struct ptk_mm_model *m, uint64_t va, uint64_t *pfn)
+{
+	*pfn = (va - m->p.page_offset + m->p.phys_offset) >> PTK_PAGE_SHIFT;
+	if (va < m->p.page_offset || va & (PTK_PAGE_SIZE - 1) || *pfn >= m->p.max_low_pfn)
+		return ptk_err(&m->err, -EINVAL, "0x%" PRIx64 " is not a page address in the "
+			       "linear map", va);
+	return 0;
+}
+
 /* ---- hotplug ---- */
 
 static int check_hotplug(struct ptk_mm_model *m, uint64_t nr)

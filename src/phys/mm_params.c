@@ -38,6 +38,9 @@ void ptk_mm_params_x86_64(struct ptk_mm_params *p, enum ptk_mm_kind kind, bool l
 	p->max_physmem_bits = la57 ? 52 : 46;
 	p->nodes_shift = 6;			/* x86_64_defconfig NODES_SHIFT */
 	p->vmemmap_start = la57 ? 0xffd4000000000000ull : 0xffffea0000000000ull;
+	/* __PAGE_OFFSET_BASE_L4 / _L5 (asm/page_64_types.h) */
+	p->page_offset = la57 ? 0xff11000000000000ull : 0xffff888000000000ull;
+	p->max_low_pfn = UINT64_MAX;
 	p->pageblock_order = HUGETLB_PAGE_ORDER;
 	set_zones(p, 4, end, name);
 }
@@ -58,16 +61,29 @@ void ptk_mm_params_arm64(struct ptk_mm_params *p, enum ptk_mm_kind kind, unsigne
 	p->nodes_shift = 4;			/* arch/arm64/Kconfig default */
 	p->vmemmap_start = 0 - (1ull << (va_bits - vmemmap_shift));
 	p->phys_offset = memstart_addr;
+	p->page_offset = 0 - (1ull << va_bits);	/* _PAGE_OFFSET(VA_BITS) */
+	p->max_low_pfn = UINT64_MAX;
 	p->pageblock_order = HUGETLB_PAGE_ORDER;
 	set_zones(p, 4, end, name);
+}
+
+/* The lowmem/highmem boundary: lowmem is what the linear map can hold
+ * below vmalloc_min = VMALLOC_END - 240 MiB - VMALLOC_OFFSET = 0xf0000000
+ * (arch/arm/mm/mmu.c), i.e. 768 MiB with the 3G/1G split. */
+#define ARM32_VMALLOC_MIN	0xf0000000ull
+
+static void arm32_set_page_offset(struct ptk_mm_params *p, uint64_t page_offset)
+{
+	p->page_offset = page_offset;
+	p->max_low_pfn = (p->phys_offset + (ARM32_VMALLOC_MIN - page_offset)) >> PTK_PAGE_SHIFT;
+	p->zone_end_pfn[0] = p->max_low_pfn;	/* ZONE_NORMAL ends there */
 }
 
 void ptk_mm_params_arm32(struct ptk_mm_params *p, enum ptk_mm_kind kind, bool lpae,
 			 uint64_t phys_offset)
 {
 	static const char *const name[] = { "Normal", "HighMem", "Movable" };
-	uint64_t end[] = { (phys_offset + (768ull << 20)) >> PTK_PAGE_SHIFT, UINT64_MAX,
-			   UINT64_MAX };
+	uint64_t end[] = { 0, UINT64_MAX, UINT64_MAX };	/* Normal's: set below */
 
 	memset(p, 0, sizeof(*p));
 	p->kind = kind;
@@ -79,6 +95,7 @@ void ptk_mm_params_arm32(struct ptk_mm_params *p, enum ptk_mm_kind kind, bool lp
 	 * short-descriptor kernel has no hugetlb, so pageblocks are max-order. */
 	p->pageblock_order = lpae ? HUGETLB_PAGE_ORDER : MAX_ORDER_MINUS_1;
 	set_zones(p, 3, end, name);
+	arm32_set_page_offset(p, 0xc0000000ull);	/* CONFIG_VMSPLIT_3G */
 }
 
 /* memstart_addr: the start of DRAM rounded down to ARM64_MEMSTART_ALIGN,
@@ -104,8 +121,12 @@ static void arm64_params_for(struct ptk_mm_params *p, enum ptk_mm_kind kind,
 static void arm32_params_for(struct ptk_mm_params *p, enum ptk_mm_kind kind,
 			     const struct ptk_format *f, unsigned pa_bits, uint64_t dram_start)
 {
+	size_t n = strlen(f->name);
+
 	(void)pa_bits;
 	ptk_mm_params_arm32(p, kind, f->entry_shift == 3, dram_start);
+	if (n > 3 && !strcmp(f->name + n - 3, "-2g"))
+		arm32_set_page_offset(p, 0x80000000ull);	/* CONFIG_VMSPLIT_2G */
 }
 
 /* default_kind: what the architecture's defconfig selects (x86_64 and

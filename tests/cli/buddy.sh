@@ -68,6 +68,14 @@ check "highmem zone" out_has "HighMem  pfn 0xb0000-0x100000"
 check "highmem allocation" out_has "zone HighMem, GFP_HIGHUSER_MOVABLE"
 check "LowTotal" out_has "LowTotal:         786432 kB"
 
+# __get_free_pages: the address in the linear map, as page_address() gives it.
+script 'machine x86_64 preset=qemu-pc mem=2G' 'memblock_free_all' '__get_free_pages 1' \
+       'machine arm32 ram=0x60000000+1G' 'memblock_free_all' '__get_free_pages 0' \
+       '__get_free_pages 0 GFP_HIGHUSER'
+check "x86-64 PAGE_OFFSET" out_has "0xffff888001000000 = page_address(pfn 0x1000) order 1"
+check "arm32 PAGE_OFFSET - PHYS_OFFSET" out_has "0xc0000000 = page_address(pfn 0x60000) order 0"
+check "highmem has no address" err_has ":7: __get_free_pages: __GFP_HIGHMEM: a highmem page has no permanent address"
+
 # A real machine: Firecracker's e820 as its Linux 6.18 guest printed it.  The
 # kernel's edits of the map (trim_bios_range, reserve_real_mode) give every
 # /proc/iomem line and the zone spans that guest's kernel shows, byte for byte.

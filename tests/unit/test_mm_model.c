@@ -301,6 +301,41 @@ static void flatmem_arm32_phys_offset(void **state)
 	teardown(&f);
 }
 
+/* page_address(): PAGE_OFFSET + (pa - PHYS_OFFSET), values by hand from
+ * asm/page_64_types.h (x86-64), _PAGE_OFFSET(VA_BITS) (arm64) and
+ * CONFIG_VMSPLIT_3G (arm32); arm32 highmem starts at vmalloc_min. */
+static void page_address_linear_map(void **state)
+{
+	struct fx f;
+	struct ptk_mm_params p;
+	uint64_t va, pfn;
+
+	(void)state;
+	pc_machine(&f, PTK_MM_SPARSEMEM_VMEMMAP);
+	assert_int_equal(ptk_mm_page_address(f.mm, 0x12345, &va), 0);
+	assert_int_equal(va, 0xffff888012345000ull);
+	assert_int_equal(ptk_mm_virt_to_pfn(f.mm, va, &pfn), 0);
+	assert_int_equal(pfn, 0x12345);
+	assert_int_equal(ptk_mm_virt_to_pfn(f.mm, va + 8, &pfn), -EINVAL);
+	teardown(&f);
+
+	ptk_mm_params_arm64(&p, PTK_MM_SPARSEMEM_VMEMMAP, 48, 48, 0x40000000ull);
+	board(&f, &p, 0x40000000ull, GiB);
+	assert_int_equal(ptk_mm_page_address(f.mm, 0x40001, &va), 0);
+	assert_int_equal(va, 0xffff000000001000ull);
+	teardown(&f);
+
+	/* 0x80000000 + 768 MiB = 0xb0000000: pfn 0xb0000 is the first highmem */
+	ptk_mm_params_arm32(&p, PTK_MM_FLATMEM, true, 0x80000000ull);
+	board(&f, &p, 0x80000000ull, 2 * GiB);
+	assert_int_equal(ptk_mm_page_address(f.mm, 0xaffff, &va), 0);
+	assert_int_equal(va, 0xeffff000ull);
+	assert_int_equal(ptk_mm_page_address(f.mm, 0xb0000, &va), -EINVAL);
+	assert_non_null(strstr(ptk_mm_error(f.mm)->msg, "highmem"));
+	assert_int_equal(ptk_mm_virt_to_pfn(f.mm, 0xbfff0000ull, &pfn), -EINVAL);
+	teardown(&f);
+}
+
 static void flatmem_ram_below_phys_offset_fails(void **state)
 {
 	struct fx f;
@@ -568,6 +603,7 @@ int main(void)
 		cmocka_unit_test(flatmem_pc_with_holes),
 		cmocka_unit_test(flatmem_arm32_phys_offset),
 		cmocka_unit_test(flatmem_ram_below_phys_offset_fails),
+		cmocka_unit_test(page_address_linear_map),
 		cmocka_unit_test(sparsemem_pc_with_holes),
 		cmocka_unit_test(sparsemem_hotplug),
 		cmocka_unit_test(vmemmap_pc_with_holes),
