@@ -3,6 +3,7 @@
  * GFP zone selection, bad frees, hotplug, page-table pages of a machine. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ptk_test.h"
@@ -437,6 +438,42 @@ static void hotplug_section(void **state)
 }
 
 /*
+ * Hotplug when the allocator cannot give the section its struct pages:
+ * with every other page handed out, online fails with -ENOMEM and changes
+ * nothing (the section stays absent, the counts and lists as they were);
+ * once memory is back it succeeds.
+ */
+static void hotplug_online_without_memory(void **state)
+{
+	struct ptk_test_mem t;
+	struct ptk_buddy_stats before, after;
+	uint64_t *pfn = malloc(sizeof(*pfn) << 20), pf;
+	size_t n = 0;
+
+	(void)state;
+	assert_non_null(pfn);
+	x86_mem(&t, 0, PTK_MM_SPARSEMEM_VMEMMAP);
+	assert_int_equal(ptk_buddy_offline_section(t.b, 8), 0);
+	for (unsigned int order = PTK_MAX_ORDER; order-- > 0;)
+		while (ptk_alloc_pages(t.b, PTK_GFP_ATOMIC | PTK___GFP_MOVABLE, order, &pf) == 0)
+			pfn[n++] = pf << 4 | order;
+	ptk_drain_all_pages(t.b);
+	ptk_buddy_stats(t.b, &before);
+	assert_int_equal(ptk_buddy_online_section(t.b, 8), -ENOMEM);
+	ptk_buddy_stats(t.b, &after);
+	assert_int_equal(after.nr_free_pages, before.nr_free_pages);
+	assert_int_equal(after.nr_allocated_pages, before.nr_allocated_pages);
+	assert_false(ptk_mm_valid_section_nr(t.mm, 8));
+	ptk_test_buddy_check(t.b);
+	while (n--)
+		assert_int_equal(ptk_free_pages(t.b, pfn[n] >> 4, (unsigned int)(pfn[n] & 15)), 0);
+	assert_int_equal(ptk_buddy_online_section(t.b, 8), 0);
+	ptk_test_buddy_check(t.b);
+	free(pfn);
+	ptk_test_mem_destroy(&t);
+}
+
+/*
  * A machine's page tables: those built before memblock_free_all() come
  * from memblock and are PG_reserved; after it, from the buddy allocator as
  * PG_table pages counted in NR_PAGETABLE.  Freeing the tree gives the early
@@ -517,6 +554,7 @@ int main(void)
 		cmocka_unit_test(gfp_names),
 		cmocka_unit_test(machine_page_tables),
 		cmocka_unit_test(hotplug_section),
+		cmocka_unit_test(hotplug_online_without_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
