@@ -51,6 +51,8 @@ struct ptk_desc {
 	enum ptk_desc_type type;
 	uint64_t addr;		/* next-level table or output address */
 	struct ptk_prot prot;	/* leaf: its attributes; table: what it still allows */
+	uint8_t page_shift;	/* leaf: as ptk_walk_out's, one of the replicated
+				 * entries of a larger page whose base is addr */
 };
 
 /* Geometry of one hardware level.  Level 0 is the root. */
@@ -159,6 +161,10 @@ struct ptk_walk_out {
 	uint64_t addr;		/* next table, or the leaf's output address */
 	uint64_t updated;	/* the entry as the hardware rewrites it when used
 				 * (accessed; dirty for a write to a leaf) */
+	uint8_t page_shift;	/* leaf: log2 of the page it maps when that is not
+				 * its level's span (ARM's supersections and large
+				 * pages, replicated entries), addr then that page's
+				 * base; 0 (the walker's default): the level's span */
 };
 
 struct ptk_walk_req {
@@ -177,11 +183,22 @@ struct ptk_walk_req {
  * follows plain entries in a few instructions, folding their bits into an
  * AND and an OR, and hands anything else to the full rules (walk_entry).
  * A level where a kind cannot occur has mask 0 and value 1 (never matches).
+ *
+ * The AND (and_bits) is of the entries as read, zero-extended.  The OR
+ * (or_bits) puts each entry in its level's lane: entries narrower than 64
+ * bits are shifted left by (level * entry bits) mod 64 first, so a format
+ * of 4-byte entries sees its first level's bits in 31:0 and its second's
+ * in 63:32 (ARM's short descriptors: the table's domain and PXN beside
+ * the page's own bits); 8-byte entries all share lane 0.
  */
 struct ptk_walk_allow {
 	uint64_t and_mask, and_value;	/* (AND of the walk & mask) == value */
 	uint64_t or_forbid;		/* and no entry has any of these bits */
 	uint64_t leaf_need;		/* and the leaf has all of these */
+	uint32_t perm_need;		/* and the leaf's effective permissions
+					 * (acc.perm from leaf_attrs) have all of
+					 * these: for rules the entry bits cannot
+					 * say alone (ARM's domains, under DACR) */
 };
 
 #define PTK_WALK_ALLOW_INDEX(access, user) ((unsigned)(access) * 2u + ((user) ? 1u : 0u))
@@ -192,7 +209,12 @@ struct ptk_walk_plan {
 	uint64_t table_addr[PTK_MAX_LEVELS], leaf_addr[PTK_MAX_LEVELS];
 	/* A sufficient condition for an access to a plain leaf to be allowed,
 	 * per access and privilege; when it does not hold the full rules
-	 * decide (fast_leaf).  Never matching (mask 0, value 1) is correct. */
+	 * decide (fast_leaf).  Never matching (mask 0, value 1) is correct.
+	 * The walker evaluates it with leaf_attrs() and remembers the answer
+	 * with the leaf's attributes (attr_* below): a condition must hold
+	 * for every walk whose attr_* bits are those of one where it held,
+	 * which it does where it reads only those bits or is only stricter
+	 * (it sends more walks to fast_leaf). */
 	struct ptk_walk_allow allow[6];
 	/* VAs the walk accepts without select_root(): [0, lo_last] goes to
 	 * lo_root, [hi_first, hi_last] to hi_root (hi_last is ~0 unless the

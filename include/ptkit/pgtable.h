@@ -118,7 +118,9 @@ typedef int (*ptk_mapping_fn)(void *ctx, const struct ptk_mapping *map);
  * hostile image can point every entry at one table (4 TiB of 4K pages is
  * the most a legitimate tree reaches within it). */
 #define PTK_WALK_MAX_VISITS (1ull << 30)
-/* Visit leaf mappings overlapping [start, end] in VA order. */
+/* Visit leaf mappings overlapping [start, end] in VA order: one per leaf
+ * entry, its VA span and the PA it maps to (each of the 16 entries of an
+ * ARM supersection is 1 MiB of it). */
 int ptk_for_each_mapping(const struct ptk_pgtable *pt, uint64_t start, uint64_t end,
 			 ptk_mapping_fn fn, void *ctx);
 

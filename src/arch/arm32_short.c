@@ -31,6 +31,8 @@
 #include "arch/format_util.h"
 
 #define SD_LEVELS 2
+#define SD_SUPERSECTION_SHIFT 24	/* 16 MiB */
+#define SD_LARGE_SHIFT        16	/* 64 KiB */
 
 static int sd_level(unsigned lvl)
 {
@@ -191,7 +193,8 @@ struct sd_leaf {
 	unsigned ap;		/* AP[2:0] */
 	bool xn, pxn, ng;
 	unsigned tre;		/* TEX[0]:C:B */
-	uint64_t addr;		/* output address for the VA's engine entry */
+	uint64_t addr;		/* output address: the page's base */
+	uint8_t page_shift;	/* a supersection's or large page's size, else 0 */
 };
 
 /*
@@ -224,10 +227,8 @@ static void sd_ap_rights(unsigned ap, bool afe, bool r[4])
  * and UWXN apply to this format too (Virtualization Extensions); QEMU 5
  * ignores them here.
  */
-static uint32_t sd_perm(const struct ptk_cpu *cpu, const struct sd_leaf *l, bool manager,
-			bool pxntable)
+static uint32_t sd_perm(uint32_t sctlr, const struct sd_leaf *l, bool manager, bool pxntable)
 {
-	uint32_t sctlr = cpu->arm32.sctlr;
 	bool r[4] = { true, true, true, true }, px = true, ux = true;
 
 	if (!manager) {
@@ -274,23 +275,29 @@ static bool sd_check_access(const struct ptk_format *f, const struct ptk_cpu *cp
 
 /* --- the walk ------------------------------------------------------------------- */
 
-/* A section or supersection: its rights and the output address of the
- * VA's 1 MiB (a supersection adds VA[23:20] to its 16 MiB base). */
-static void sd_section(uint32_t e, uint64_t va, struct sd_leaf *l)
+/* A section or supersection: its rights and its output address.  A
+ * supersection is 16 MiB (B3.5.1), its entry replicated in 16 consecutive
+ * first-level entries: the walk reports that size and base, as QEMU's
+ * page size does. */
+static void sd_section(uint32_t e, struct sd_leaf *l)
 {
 	l->ap = ((e >> 10) & 3) | ((e & PTK_ARM32_SD_SECT_APX) ? 4 : 0);
 	l->xn = e & PTK_ARM32_SD_SECT_XN;
 	l->pxn = e & PTK_ARM32_SD_SECT_PXN;
 	l->ng = e & PTK_ARM32_SD_SECT_NG;
 	l->tre = sd_tre_index(e, PTK_ARM32_SD_SECT_TEX0);
-	if (e & PTK_ARM32_SD_SECT_SUPER)
-		l->addr = ptk_arm32_sd_supersection_pa(e) | (va & 0x00f00000u);
-	else
+	if (e & PTK_ARM32_SD_SECT_SUPER) {
+		l->addr = ptk_arm32_sd_supersection_pa(e);
+		l->page_shift = SD_SUPERSECTION_SHIFT;
+	} else {
 		l->addr = e & PTK_ARM32_SD_SECT_ADDR_MASK;
+		l->page_shift = 0;
+	}
 }
 
-/* A large or small page, the same way (a large page adds VA[15:12]). */
-static void sd_page(uint32_t e, uint64_t va, struct sd_leaf *l)
+/* A large (64 KiB, replicated in 16 second-level entries) or small page,
+ * the same way. */
+static void sd_page(uint32_t e, struct sd_leaf *l)
 {
 	bool large = (e & PTK_ARM32_SD_L2_TYPE_MASK) == PTK_ARM32_SD_L2_LARGE;
 
@@ -299,37 +306,52 @@ static void sd_page(uint32_t e, uint64_t va, struct sd_leaf *l)
 	l->pxn = false;
 	l->ng = e & PTK_ARM32_SD_PTE_NG;
 	l->tre = sd_tre_index(e, large ? PTK_ARM32_SD_LARGE_TEX0 : PTK_ARM32_SD_PTE_TEX0);
-	l->addr = large ? (e & PTK_ARM32_SD_LARGE_ADDR_MASK) | (va & 0xf000u)
-			: e & PTK_ARM32_SD_SMALL_ADDR_MASK;
+	l->addr = e & (large ? PTK_ARM32_SD_LARGE_ADDR_MASK : PTK_ARM32_SD_SMALL_ADDR_MASK);
+	l->page_shift = large ? SD_LARGE_SHIFT : 0;
+}
+
+/*
+ * What a leaf grants in its domain under DACR (B3.7.3): false for No
+ * access and the reserved 0b10 (QEMU: a Domain fault), else the rights
+ * (a Manager's unchecked), the domain kept for the syndrome, the memory
+ * type.
+ */
+static bool sd_leaf_acc(uint32_t sctlr, uint32_t dacr, unsigned domain, const struct sd_leaf *l,
+			bool pxntable, struct ptk_walk_acc *acc)
+{
+	unsigned field = ptk_arm32_dacr_field(dacr, domain);
+
+	if (field == PTK_ARM32_DACR_NOACCESS || field == 2)
+		return false;
+	acc->perm = sd_perm(sctlr, l, field == PTK_ARM32_DACR_MANAGER, pxntable) |
+		    domain << SD_ACC_DOMAIN_SHIFT;
+	acc->memtype = sd_memtype_of(l->tre);
+	acc->pkey = 0;
+	return true;
 }
 
 /*
  * The end of a walk at a leaf, in the order of the ARMv8 pseudocode: the
- * Access flag (AFE and AP[0] = 0) in the walk, then the domain (No access,
- * and the reserved 0b10 as QEMU treats it: Domain fault), then the
- * rights, which check_access applies.
+ * Access flag (AFE and AP[0] = 0) in the walk, then the domain (Domain
+ * fault), then the rights, which check_access applies.
  */
 static enum ptk_desc_type sd_leaf_end(const struct ptk_cpu *cpu, unsigned lvl, unsigned domain,
 				      const struct sd_leaf *l, const struct ptk_walk_req *req,
 				      struct ptk_walk_acc *acc, struct ptk_walk_out *out,
 				      struct ptk_fault *fault)
 {
-	unsigned dacr = ptk_arm32_dacr_field(cpu->arm32.dacr, domain);
 	bool pxntable = acc->perm & SD_ACC_PXNTABLE;
 
 	if ((cpu->arm32.sctlr & PTK_ARM32_SCTLR_AFE) && !(l->ap & 1)) {
 		sd_fault_at(fault, PTK_FAULT_ACCESS_FLAG, sd_level(lvl), domain, req);
 		return PTK_DESC_INVALID;
 	}
-	if (dacr == PTK_ARM32_DACR_NOACCESS || dacr == 2) {
+	if (!sd_leaf_acc(cpu->arm32.sctlr, cpu->arm32.dacr, domain, l, pxntable, acc)) {
 		sd_fault_at(fault, PTK_FAULT_DOMAIN, sd_level(lvl), domain, req);
 		return PTK_DESC_INVALID;
 	}
-	acc->perm = sd_perm(cpu, l, dacr == PTK_ARM32_DACR_MANAGER, pxntable) |
-		    domain << SD_ACC_DOMAIN_SHIFT;
-	acc->memtype = sd_memtype_of(l->tre);
-	acc->pkey = 0;
 	out->addr = l->addr;
+	out->page_shift = l->page_shift;
 	return PTK_DESC_LEAF;
 }
 
@@ -356,7 +378,7 @@ static enum ptk_desc_type sd_walk_entry(const struct ptk_format *f, const struct
 		return PTK_DESC_INVALID;
 	}
 	if (lvl) {
-		sd_page(e, req->va, &l);
+		sd_page(e, &l);
 		return sd_leaf_end(cpu, lvl, domain, &l, req, acc, out, fault);
 	}
 	if ((e & PTK_ARM32_SD_L1_TYPE_MASK) == PTK_ARM32_SD_L1_TABLE) {
@@ -368,8 +390,135 @@ static enum ptk_desc_type sd_walk_entry(const struct ptk_format *f, const struct
 	}
 	if (e & PTK_ARM32_SD_SECT_SUPER)
 		domain = 0;
-	sd_section(e, req->va, &l);
+	sd_section(e, &l);
 	return sd_leaf_end(cpu, lvl, domain, &l, req, acc, out, fault);
+}
+
+/* --- the walker's fast path ------------------------------------------------------ */
+
+/*
+ * Plain entries (B3.5.1): first-level tables (0b01), sections (0b1x,
+ * bit 18 clear) and small pages (0b1x), with AP[0] set under SCTLR.AFE.
+ * Supersections, large pages, faults and TTBCR.PDn take the full rules.
+ * The walker ORs the first-level entry into or_bits' bits 31:0 and the
+ * second-level one into 63:32 (struct ptk_walk_allow): a page's domain
+ * and PXNTable are its table's bits 8:5 and 2 there, a section's its own.
+ * What a leaf grants depends on DACR, which no mask of entry bits can
+ * say: leaf_attrs() gives a No-access domain no rights and the allow
+ * conditions are the rights sd_check_access() needs, so such walks go to
+ * fast_leaf(), which raises the Domain fault.
+ */
+#define SD_LANE2 32
+#define SD_TBL_ATTR_BITS  (PTK_ARM32_SD_TBL_PXN | 0xfu << PTK_ARM32_SD_DOMAIN_SHIFT)
+/* What sd_section() reads besides those (a section's B is the table's PXN bit) */
+#define SD_SECT_ATTR_BITS (PTK_ARM32_SD_SECT_PXN | PTK_ARM32_SD_SECT_C | PTK_ARM32_SD_SECT_XN | \
+			   PTK_ARM32_SD_SECT_AP0 | PTK_ARM32_SD_SECT_AP1 | PTK_ARM32_SD_SECT_TEX0 | \
+			   PTK_ARM32_SD_SECT_APX | PTK_ARM32_SD_SECT_NG)
+/* and sd_page() of a small page */
+#define SD_PTE_ATTR_BITS  (PTK_ARM32_SD_PTE_XN | PTK_ARM32_SD_PTE_B | PTK_ARM32_SD_PTE_C | \
+			   PTK_ARM32_SD_PTE_AP0 | PTK_ARM32_SD_PTE_AP1 | PTK_ARM32_SD_PTE_TEX0 | \
+			   PTK_ARM32_SD_PTE_APX | PTK_ARM32_SD_PTE_NG)
+
+/* The leaf of a plain walk ending at level lvl, and from the first-level
+ * entry its domain and PXNTable. */
+static unsigned sd_plain_leaf(unsigned lvl, uint64_t or_bits, struct sd_leaf *l, bool *pxntable)
+{
+	uint32_t l1 = (uint32_t)or_bits;
+
+	if (lvl)
+		sd_page((uint32_t)(or_bits >> SD_LANE2), l);
+	else
+		sd_section(l1, l);
+	*pxntable = lvl && (l1 & PTK_ARM32_SD_TBL_PXN);
+	return (l1 >> PTK_ARM32_SD_DOMAIN_SHIFT) & 0xf;
+}
+
+/* plan->arch[0] is SCTLR, arch[1] DACR. */
+static void sd_leaf_attrs(const struct ptk_walk_plan *plan, unsigned lvl, uint64_t and_bits,
+			  uint64_t or_bits, uint64_t e, struct ptk_walk_acc *acc)
+{
+	struct sd_leaf l;
+	bool pxntable;
+	unsigned domain = sd_plain_leaf(lvl, or_bits, &l, &pxntable);
+
+	(void)and_bits, (void)e;
+	if (!sd_leaf_acc((uint32_t)plan->arch[0], (uint32_t)plan->arch[1], domain, &l, pxntable,
+			 acc))
+		*acc = (struct ptk_walk_acc){ .perm = 0 };	/* a Domain fault: fast_leaf */
+}
+
+static bool sd_fast_leaf(const struct ptk_format *f, const struct ptk_cpu *cpu,
+			 const struct ptk_walk_req *req, unsigned lvl, uint64_t and_bits,
+			 uint64_t or_bits, uint64_t e, struct ptk_walk_acc *acc,
+			 struct ptk_walk_out *out, struct ptk_fault *fault)
+{
+	struct sd_leaf l;
+	bool pxntable;
+	unsigned domain = sd_plain_leaf(lvl, or_bits, &l, &pxntable);
+
+	(void)and_bits;
+	acc->perm = pxntable ? SD_ACC_PXNTABLE : 0;
+	out->updated = e;
+	return sd_leaf_end(cpu, lvl, domain, &l, req, acc, out, fault) == PTK_DESC_LEAF &&
+	       sd_check_access(f, cpu, req, acc, lvl, fault);
+}
+
+/* The rights of acc->perm each access needs: sd_check_access() restated. */
+static void sd_plan_allow(struct ptk_walk_plan *plan)
+{
+	static const uint32_t need[2][3] = {
+		/* PL1: read, write, execute */
+		{ PTK_PROT_READ, PTK_PROT_READ | PTK_PROT_WRITE, PTK_PROT_READ | PTK_ARM32_ACC_PX },
+		/* PL0 */
+		{ PTK_PROT_USER, PTK_PROT_USER | PTK_ARM32_ACC_UW,
+		  PTK_PROT_USER | PTK_ARM32_ACC_UX },
+	};
+
+	for (unsigned user = 0; user < 2; user++)
+		for (unsigned a = PTK_ACC_READ; a <= PTK_ACC_EXEC; a++)
+			plan->allow[PTK_WALK_ALLOW_INDEX(a, user)] =
+				(struct ptk_walk_allow){ .perm_need = need[user][a] };
+}
+
+/*
+ * The VAs each root takes without walk_root() (B3.5.4): with N = 0 TTBR0
+ * all; else TTBR0 below 2^(32-N), TTBR1 above.  TTBCR.PDn makes its
+ * half's walks Section translation faults: PD1 empties TTBR1's range,
+ * PD0 makes no first-level entry plain (the full rules for every walk).
+ */
+static void sd_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu,
+			 struct ptk_walk_plan *plan)
+{
+	uint32_t ttbcr = cpu->arm32.ttbcr, sctlr = cpu->arm32.sctlr;
+	unsigned n = ttbcr & PTK_ARM32_TTBCR_N_MASK;
+	bool afe = sctlr & PTK_ARM32_SCTLR_AFE;
+	uint64_t sect = PTK_ARM32_SD_L1_SECT | (afe ? PTK_ARM32_SD_SECT_AP0 : 0);
+	uint64_t small = PTK_ARM32_SD_L2_SMALL | (afe ? PTK_ARM32_SD_PTE_AP0 : 0);
+
+	plan->table_mask[0] = PTK_ARM32_SD_L1_TYPE_MASK;
+	plan->table_value[0] = PTK_ARM32_SD_L1_TABLE;
+	plan->table_addr[0] = PTK_ARM32_SD_TBL_ADDR_MASK;
+	plan->leaf_mask[0] = sect | PTK_ARM32_SD_SECT_SUPER;
+	plan->leaf_value[0] = sect;
+	plan->leaf_addr[0] = PTK_ARM32_SD_SECT_ADDR_MASK;
+	plan->leaf_mask[1] = plan->leaf_value[1] = small;
+	plan->leaf_addr[1] = PTK_ARM32_SD_SMALL_ADDR_MASK;
+	if (ttbcr & PTK_ARM32_TTBCR_PD0) {
+		plan->table_mask[0] = plan->leaf_mask[0] = 0;
+		plan->table_value[0] = plan->leaf_value[0] = 1;
+	}
+	sd_plan_allow(plan);
+	plan->lo_root = 0;
+	plan->lo_last = n ? (1ull << (32 - n)) - 1 : 0xffffffffull;
+	plan->hi_root = (uint8_t)sd_root(f, 1);
+	plan->hi_first = n && !(ttbcr & PTK_ARM32_TTBCR_PD1) ? 1ull << (32 - n) : ~0ull;
+	plan->hi_last = n && !(ttbcr & PTK_ARM32_TTBCR_PD1) ? 0xffffffffull : 0;
+	plan->arch[0] = sctlr;
+	plan->arch[1] = cpu->arm32.dacr;
+	plan->attr_and = 0;
+	plan->attr_or = SD_TBL_ATTR_BITS | (uint64_t)SD_PTE_ATTR_BITS << SD_LANE2;
+	plan->attr_leaf[0] = SD_SECT_ATTR_BITS;
+	plan->attr_leaf[1] = 0;
 }
 
 /* --- encode / decode ----------------------------------------------------------- */
@@ -385,13 +534,14 @@ static unsigned sd_domain_of(const struct ptk_prot *prot)
 }
 
 /*
- * pmd_populate(): the hardware table 2048 bytes above Linux's, with
- * _PAGE_USER_TABLE's domain (DOMAIN_USER) for a table made for user
- * pages, else _PAGE_KERNEL_TABLE's (pmd_populate_kernel: DOMAIN_KERNEL);
- * both carry PMD_BIT4, which ARMv7 ignores.  Linux also sets PMD_PXNTABLE
- * in user tables (build_mem_type_table() on a PXN-capable v7); the engine
- * does not, as it cannot know that every page a table will hold is a
- * user page (a kernel page in it would lose PL1 execute).
+ * pmd_populate(): the hardware table 2048 bytes above Linux's.  A table
+ * made for user pages is _PAGE_USER_TABLE: DOMAIN_USER and PMD_PXNTABLE
+ * (build_mem_type_table() adds it on an ARMv7 whose ID_MMFR0.VMSA >= 4,
+ * the LPAE-capable cores that have PXN: PL1 never executes what a user
+ * table maps); else pmd_populate_kernel()'s _PAGE_KERNEL_TABLE:
+ * DOMAIN_KERNEL.  Both carry PMD_BIT4, which ARMv7 ignores.  As in Linux,
+ * a table serves one kind: a kernel page put under a user table loses PL1
+ * execute.
  */
 static uint64_t sd_mk_table(const struct ptk_format *f, unsigned lvl, uint64_t table_pa,
 			    const struct ptk_prot *below)
@@ -400,7 +550,7 @@ static uint64_t sd_mk_table(const struct ptk_format *f, unsigned lvl, uint64_t t
 
 	return ptk_arm32_sd_table((uint32_t)(table_pa + f->level[lvl + 1].hw_off),
 				  user ? PTK_ARM32_DOMAIN_USER : PTK_ARM32_DOMAIN_KERNEL,
-				  PTK_ARM32_SD_TBL_BIT4);
+				  PTK_ARM32_SD_TBL_BIT4 | (user ? PTK_ARM32_SD_TBL_PXN : 0));
 }
 
 #define SD_PROT_KNOWN (((1u << (sizeof(PTK_PROT_LETTERS) - 1)) - 1u) | PTK_PROT_CONT)
@@ -513,7 +663,7 @@ static void sd_decode_section(uint32_t e, struct ptk_desc *d)
 	uint32_t fl = PTK_PROT_READ | PTK_PROT_ACCESSED | PTK_PROT_DIRTY;
 	bool user;
 
-	sd_section(e, 0, &l);
+	sd_section(e, &l);
 	user = l.ap & 2;
 	fl |= (l.ap & 4) ? 0 : PTK_PROT_WRITE;
 	fl |= user ? PTK_PROT_USER : 0;
@@ -522,6 +672,7 @@ static void sd_decode_section(uint32_t e, struct ptk_desc *d)
 	fl |= (e & PTK_ARM32_SD_SECT_SUPER) ? PTK_PROT_CONT : 0;
 	d->type = PTK_DESC_LEAF;
 	d->addr = l.addr;
+	d->page_shift = l.page_shift;
 	d->prot.flags = fl;
 	d->prot.memtype = sd_memtype_of(l.tre);
 }
@@ -734,6 +885,9 @@ const struct ptk_format_ops ptk_sd_ops = {
 	.select_root = sd_select_root,
 	.walk_root = sd_walk_root,
 	.walk_entry = sd_walk_entry,
+	.walk_plan = sd_walk_plan,
+	.leaf_attrs = sd_leaf_attrs,
+	.fast_leaf = sd_fast_leaf,
 	.check_access = sd_check_access,
 	.mk_table = sd_mk_table,
 	.mk_leaf = sd_mk_leaf,

@@ -47,7 +47,7 @@ static int walk_slow(struct ptk_machine *m, const struct ptk_pgtable *pt,
 	for (unsigned lvl = f->root_level[res->root]; lvl < f->nlevels; lvl++) {
 		struct ptk_walk_step *s = &res->step[res->nsteps++];
 		enum ptk_desc_type t;
-		struct ptk_walk_out out;
+		struct ptk_walk_out out = { .page_shift = 0 };
 
 		s->level = (int)lvl;
 		s->index = ptk_level_index(f, lvl, req->va);
@@ -69,7 +69,7 @@ static int walk_slow(struct ptk_machine *m, const struct ptk_pgtable *pt,
 			continue;
 		}
 		res->level = (int)lvl;
-		res->page_size = ptk_level_size(f, lvl);
+		res->page_size = out.page_shift ? 1ull << out.page_shift : ptk_level_size(f, lvl);
 		if (!f->ops->check_access(f, cpu, req, &res->acc, lvl, &res->fault))
 			return walk_fault(res);
 		if (!req->no_update)
@@ -126,8 +126,9 @@ static void walk_plan_levels(const struct ptk_format *f, struct ptk_walk_plan *p
 /* The leaf memo, emptied: keys start as all ones, which disjoint bits that
  * leave one bit out never make; overlapping bits would give different
  * leaves one key, and a format that names no bits (its plan predates
- * attr_*) has not said which it reads: then there is no memo. */
-static void walk_memo_reset(struct ptk_walk_cache *w, const struct ptk_walk_plan *plan,
+ * attr_*) has not said which it reads: then there is no memo, every key
+ * is 0 (the plan reads no bit) and a filled slot holds key 1, a miss. */
+static void walk_memo_reset(struct ptk_walk_cache *w, struct ptk_walk_plan *plan,
 			    unsigned nlevels)
 {
 	uint64_t all = plan->attr_and | plan->attr_or;
@@ -137,6 +138,10 @@ static void walk_memo_reset(struct ptk_walk_cache *w, const struct ptk_walk_plan
 		w->memo = w->memo && !(plan->attr_leaf[l] & (plan->attr_and | plan->attr_or)) &&
 			  (all | plan->attr_leaf[l]) != ~0ull && (all | plan->attr_leaf[l]) != 0;
 		w->leaf[l].key = ~0ull;
+	}
+	if (!w->memo) {
+		plan->attr_and = plan->attr_or = 0;
+		memset(plan->attr_leaf, 0, sizeof(plan->attr_leaf));
 	}
 }
 
@@ -170,6 +175,7 @@ static __attribute__((noinline)) void walk_plan_build(struct ptk_machine *m)
 {
 	const struct ptk_format *f = m->fmt;
 
+	m->plan = (struct ptk_walk_plan){ .lo_last = 0 };
 	f->ops->walk_plan(f, &m->cpu, &m->plan);
 	walk_plan_levels(f, &m->plan);
 	walk_memo_reset(&m->walk, &m->plan, f->nlevels);
@@ -217,7 +223,7 @@ static __attribute__((noinline)) int translate_slow(struct ptk_machine *m,
 	return walk_slow(m, pt, req, res);
 }
 
-/* A plain leaf the allow masks did not clear: the format's full rules. */
+/* A plain leaf the allow conditions did not clear: the format's full rules. */
 static __attribute__((noinline)) int fast_leaf_rules(struct ptk_machine *m,
 						     const struct ptk_walk_req *req,
 						     struct ptk_walk_result *res, unsigned lvl,
@@ -235,49 +241,61 @@ static __attribute__((noinline)) int fast_leaf_rules(struct ptk_machine *m,
 	return 0;
 }
 
-/* leaf_attrs() for a key it has not seen last at this level. */
-static __attribute__((noinline)) void leaf_attrs_call(struct ptk_machine *m, unsigned lvl,
-						      uint64_t and_bits, uint64_t or_bits,
-						      uint64_t e, uint64_t key,
-						      struct ptk_walk_acc *acc)
+/* Which of the plan's allow conditions a plain leaf meets: bit i for allow[i]. */
+static uint8_t walk_allowed(const struct ptk_walk_plan *plan, uint64_t and_bits, uint64_t or_bits,
+			    uint64_t e, const struct ptk_walk_acc *acc)
 {
-	m->fmt->ops->leaf_attrs(&m->plan, lvl, and_bits, or_bits, e, acc);
-	if (m->walk.memo)
-		m->walk.leaf[lvl] = (struct ptk_walk_memo){ key, *acc };
+	uint8_t allowed = 0;
+
+	for (unsigned i = 0; i < sizeof(plan->allow) / sizeof(plan->allow[0]); i++) {
+		const struct ptk_walk_allow *a = &plan->allow[i];
+
+		if ((and_bits & a->and_mask) == a->and_value && !(or_bits & a->or_forbid) &&
+		    (e & a->leaf_need) == a->leaf_need && (acc->perm & a->perm_need) == a->perm_need)
+			allowed |= (uint8_t)(1u << i);
+	}
+	return allowed;
 }
 
-/* What a plain leaf grants: the same bits grant the same as last time. */
-static inline void walk_leaf_attrs(struct ptk_machine *m, const struct ptk_walk_plan *restrict plan,
-				   unsigned lvl, uint64_t and_bits, uint64_t or_bits, uint64_t e,
-				   struct ptk_walk_acc *restrict acc)
+/* leaf_attrs() and the allow conditions, for a key not seen last at this
+ * level.  Without a memo the slot is filled all the same, with key 1. */
+static __attribute__((noinline)) const struct ptk_walk_memo *
+leaf_memo_fill(struct ptk_machine *m, unsigned lvl, uint64_t and_bits, uint64_t or_bits,
+	       uint64_t e, uint64_t key)
 {
-	uint64_t key = (and_bits & plan->attr_and) | (or_bits & plan->attr_or) |
-		       (e & plan->attr_leaf[lvl]);
+	struct ptk_walk_memo *memo = &m->walk.leaf[lvl];
 
-	if (key == m->walk.leaf[lvl].key)
-		*acc = m->walk.leaf[lvl].acc;
-	else
-		leaf_attrs_call(m, lvl, and_bits, or_bits, e, key, acc);
+	m->fmt->ops->leaf_attrs(&m->plan, lvl, and_bits, or_bits, e, &memo->acc);
+	memo->allowed = walk_allowed(&m->plan, and_bits, or_bits, e, &memo->acc);
+	memo->key = m->walk.memo ? key : 1;
+	return memo;
 }
 
-/* A plain leaf: allowed by the masks, or by the format's full rules. */
+/*
+ * A plain leaf: what its bits grant and whether they allow the access,
+ * the same as last time for the same bits at this level; an access they
+ * do not clear goes to the format's full rules.
+ */
 static inline int walk_fast_leaf(struct ptk_machine *m, const struct ptk_walk_plan *restrict plan,
 				 const struct ptk_walk_req *req, struct ptk_walk_result *restrict res,
 				 unsigned lvl, uint64_t and_bits, uint64_t or_bits,
 				 const struct ptk_walk_step *s)
 {
-	const struct ptk_walk_allow *allow = &plan->allow[PTK_WALK_ALLOW_INDEX(req->access, req->user)];
 	uint64_t e = s->entry;
+	uint64_t key = (and_bits & plan->attr_and) | (or_bits & plan->attr_or) |
+		       (e & plan->attr_leaf[lvl]);
+	const struct ptk_walk_memo *memo = &m->walk.leaf[lvl];
 
 	res->level = (int)lvl;
 	res->page_size = plan->offset_mask[lvl] + 1;
 	res->fault = (struct ptk_fault){ .kind = PTK_FAULT_NONE, .level = -1 };
-	if ((and_bits & allow->and_mask) != allow->and_value || (or_bits & allow->or_forbid) ||
-	    (e & allow->leaf_need) != allow->leaf_need) {
+	if (key != memo->key)
+		memo = leaf_memo_fill(m, lvl, and_bits, or_bits, e, key);
+	if (!(memo->allowed & (1u << PTK_WALK_ALLOW_INDEX(req->access, req->user)))) {
 		if (fast_leaf_rules(m, req, res, lvl, and_bits, or_bits, s))
 			return -EFAULT;
 	} else {
-		walk_leaf_attrs(m, plan, lvl, and_bits, or_bits, e, &res->acc);
+		res->acc = memo->acc;
 		if (req->access == PTK_ACC_WRITE && !req->no_update)
 			walk_update(m, s, (e | plan->leaf_set_on_write) & ~plan->leaf_clear_on_write);
 	}
@@ -302,39 +320,61 @@ static inline bool walk_root_reachable(struct ptk_machine *m, uint64_t table, ui
 	return walk_chunk_enter(m, table) && walk_root_in_chunk(m, table, span);
 }
 
+/* An entry of 2^eshift bytes at host address p, zero-extended. */
+static inline uint64_t walk_read(uintptr_t p, const unsigned eshift)
+{
+	uint32_t e32;
+	uint64_t e;
+
+	if (eshift == 2) {
+		memcpy(&e32, (const uint8_t *)p, sizeof(e32));
+		return e32;
+	}
+	memcpy(&e, (const uint8_t *)p, sizeof(e));
+	return e;
+}
+
+/* Where a level's entry goes in or_bits (struct ptk_walk_allow). */
+static inline unsigned walk_lane(unsigned lvl, const unsigned eshift)
+{
+	return (lvl << (eshift + 3)) & 63;
+}
+
 /*
  * Plain entries only: tables followed by mask and value, their bits folded
  * for the leaf's rules.  Tables are read in one chunk of RAM at a time:
  * bias turns their PAs into host addresses, and table_chunk_mask tests "a
  * plain table in this chunk" as one.  A plain table elsewhere moves the
  * chunk.  The plan and the result never alias (restrict), so the loop
- * keeps the plan in registers.  Returns 1 when the walk met something it
- * leaves to the full rules.
+ * keeps the plan in registers.  eshift, log2 of the entry bytes, is a
+ * constant in each caller, so that each width gets its own loop.  Returns
+ * 1 when the walk met something it leaves to the full rules.
  */
-static inline int walk_fast(struct ptk_machine *m, const struct ptk_walk_plan *restrict plan,
-			    uint64_t table, unsigned start, const struct ptk_walk_req *req,
-			    struct ptk_walk_result *restrict res)
+static inline __attribute__((always_inline)) int
+walk_fast(struct ptk_machine *m, const struct ptk_walk_plan *restrict plan, uint64_t table,
+	  unsigned start, const struct ptk_walk_req *req, struct ptk_walk_result *restrict res,
+	  const unsigned eshift)
 {
 	const uint64_t va = req->va;
 	uint64_t and_bits = ~0ull, or_bits = 0, e, bias;
 	struct ptk_walk_step *restrict s = res->step;
 	unsigned lvl = start;
 
-	if (!walk_root_reachable(m, table, plan->index_mask[lvl] * 8))
+	if (!walk_root_reachable(m, table, plan->index_mask[lvl] << eshift))
 		return 1;
 	for (;;) {
 		bias = m->walk.bias;
 		for (;;) {
 			uint64_t idx = (va >> plan->shift[lvl]) & plan->index_mask[lvl];
-			uint64_t pa = table + idx * 8;
+			uint64_t pa = table + (idx << eshift);
 
 			s->entry_pa = pa;
 			s->level = (int)lvl;
 			s->index = (unsigned)idx;
-			memcpy(&e, (const uint8_t *)(uintptr_t)(pa + bias), sizeof(e));
+			e = walk_read((uintptr_t)(pa + bias), eshift);
 			s->entry = e;
 			and_bits &= e;
-			or_bits |= e;
+			or_bits |= e << walk_lane(lvl, eshift);
 			if ((e & plan->table_chunk_mask[lvl]) != m->walk.table_value[lvl])
 				break;
 			table = e & plan->table_addr[lvl];
@@ -385,6 +425,9 @@ int ptk_translate(struct ptk_machine *m, const struct ptk_pgtable *pt,
 		return translate_slow(m, pt, req, res);
 	res->va = va;
 	res->root = root;
-	rc = walk_fast(m, plan, pt->root[root], m->fmt->root_level[root], req, res);
+	if (m->fmt->entry_shift == 3)
+		rc = walk_fast(m, plan, pt->root[root], m->fmt->root_level[root], req, res, 3);
+	else
+		rc = walk_fast(m, plan, pt->root[root], m->fmt->root_level[root], req, res, 2);
 	return rc <= 0 ? rc : translate_slow(m, pt, req, res);
 }

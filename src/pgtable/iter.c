@@ -35,8 +35,11 @@ static int iter_table(struct iter_ctx *it, unsigned lvl, uint64_t table_pa, uint
 		if (d.type == PTK_DESC_TABLE && lvl + 1 < f->nlevels) {
 			rc = iter_table(it, lvl + 1, d.addr, va, start, last);
 		} else if (d.type == PTK_DESC_LEAF) {
+			/* One entry of a larger page (a supersection's) maps its
+			 * own span, at its offset in that page. */
+			uint64_t off = d.page_shift ? va & ((1ull << d.page_shift) - 1) : 0;
 			struct ptk_mapping map = {
-				.va = va, .pa = d.addr, .size = span, .level = (int)lvl,
+				.va = va, .pa = d.addr + off, .size = span, .level = (int)lvl,
 				.entry_pa = table_pa + ((uint64_t)i << f->entry_shift),
 				.entry = raw, .prot = d.prot,
 			};

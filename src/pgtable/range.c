@@ -283,6 +283,31 @@ static int link_table(struct range_ctx *c, struct table_view *tv, unsigned lvl,
 	return linked;
 }
 
+/*
+ * A table entry may say whom its pages are for (mk_table's below: ARM's
+ * domains and PXNTable, Linux's _PAGE_USER_TABLE).  Kernel pages put
+ * under a table made for user pages make it a kernel table, as Linux
+ * never mixes them and the kernel's pages need what a user table denies
+ * (PL1 execute): the entry is rewritten and the span flushed.  Formats
+ * whose tables do not depend on it never match.
+ */
+static void retable(struct range_ctx *c, unsigned lvl, struct table_view *tv, unsigned idx,
+		    uint64_t child, uint64_t va)
+{
+	const struct ptk_format *f = c->f;
+	uint64_t cur = table_get(f, tv->bytes, idx), span = ptk_level_size(f, lvl), mine;
+	struct ptk_prot user = c->prot;
+
+	if (c->op == RANGE_UNMAP || (c->prot.flags & PTK_PROT_USER))
+		return;
+	user.flags |= PTK_PROT_USER;
+	mine = f->ops->mk_table(f, lvl, child, &c->prot);
+	if (cur == mine || cur != f->ops->mk_table(f, lvl, child, &user))
+		return;
+	table_put(f, lvl, tv->bytes, idx, mine);
+	pgtable_flush(c->pt, va & ~(span - 1), span);
+}
+
 /* Fill a new table with the leaves that together map what one leaf did
  * (raw: that leaf, whose software bits every new leaf inherits). */
 static void fill_split(struct range_ctx *c, uint64_t table, unsigned lvl,
@@ -354,6 +379,7 @@ static int act_entry(struct range_ctx *c, unsigned lvl, struct table_view *tv, u
 		table_put(f, lvl, tv->bytes, idx, 0);
 		pgtable_flush(c->pt, va & ~(ptk_level_size(f, lvl) - 1), ptk_level_size(f, lvl));
 		linked = link_table(c, tv, lvl, idx, base, &d->prot);
+		retable(c, lvl, tv, idx, child, va);
 		descend(c, lvl + 1, child, va, last);
 		return linked - 1;
 	case RA_CLEAR:
@@ -489,6 +515,7 @@ static int range_table(struct range_ctx *c, unsigned lvl, struct table_view *tv,
 			if (rc)
 				return rc;
 		} else if (a == RA_DESCEND) {
+			retable(c, lvl, tv, idx, d.addr, va);
 			descend(c, lvl + 1, d.addr, va, sub_last);
 			delta += reap_if_empty(c, lvl, tv, idx, d.addr, va);
 		} else {

@@ -75,7 +75,7 @@ int ptk_machine_create(struct ptk_machine **out, const struct ptk_machine_config
 	m->fmt = f = &m->fmt_copy;
 	f->ops->cpu_defaults(f, &m->cpu);
 	m->cpu.pa_bits = pa_bits;
-	m->fast_walk = f->ops->walk_plan && f->entry_shift == 3;
+	m->fast_walk = f->ops->walk_plan && (f->entry_shift == 3 || f->entry_shift == 2);
 	m->walk.chunk = ~0ull;
 	rc = frame_memblock_init(&m->boot, m->phys, m->reserved, m->nr_reserved, err);
 	if (rc) {

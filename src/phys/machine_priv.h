@@ -13,6 +13,7 @@ struct ptk_pgtable;
 struct ptk_walk_memo {
 	uint64_t key;			/* the leaf's bits leaf_attrs() reads */
 	struct ptk_walk_acc acc;	/* and what it made of them */
+	uint8_t allowed;		/* the plan's allow[i] held: bit i */
 };
 
 struct ptk_walk_cache {
@@ -32,7 +33,7 @@ struct ptk_machine {
 	/* The walker's fast path for the current control state. */
 	struct ptk_walk_plan plan;
 	bool plan_valid;
-	bool fast_walk;			/* the format has a plan and 8-byte entries */
+	bool fast_walk;			/* the format has a plan, 4- or 8-byte entries */
 	struct ptk_walk_cache walk;
 
 	const struct ptk_frame_ops *frame_ops;

@@ -21,7 +21,7 @@ check "machine line: two levels, pmd folded" out_has "machine arm32: 2 levels (p
 check "pgd_alloc: one 16K root" out_has "root 0 = 0x6fffc000 (L1)"
 check "section walk" out_has "SECTION DOMAIN=0 AP=001 TEX=1 C B S -> page 0x60100000 (1M)"
 check "section translation" out_has "=> pa 0x60123456 (1M page"
-check "table entry: hardware table 2048 bytes into the pte page" out_has "= 0x000000006fffb831  TABLE DOMAIN=1"
+check "table entry: hardware table 2048 bytes into the pte page" out_has "= 0x000000006fffb835  TABLE DOMAIN=1 PXN"
 check "hardware pte of a clean page: read-only (AP[2])" out_has "SMALL AP=111 TEX=1 C B XN S nG"
 check "PL0 read" out_has "=> pa 0x61002345 (4K page"
 check "clean page: write fault, page permission, domain 1, WnR" out_has "=> fault: write to read-only page at pte (level 2), FSR 0x81f"

@@ -33,7 +33,7 @@ check "GFP_DMA" out_has "order 0 (1 pages, zone DMA, GFP_DMA)"
 check "buddyinfo" out_has "Node 0, zone    DMA32 "
 check "page table counted" out_has "PageTables:            4 kB"
 check "arm32 section" out_has "SECTION DOMAIN=0 AP=001 TEX=1 C B S -> page 0x60000000 (1M)"
-check "arm32 paired pte page" out_has "TABLE DOMAIN=1               -> table 0x6fffb000"
+check "arm32 paired pte page" out_has "TABLE DOMAIN=1 PXN           -> table 0x6fffb000"
 
 rc=0
 "$PTKIT" run --echo "$SRC/examples/demo.ptk" >"$TMP/file" 2>&1 || rc=$?

@@ -75,6 +75,34 @@ script "image load $TMP/vm.elf" "image save $TMP/again.elf" "image load $TMP/aga
 	'read 0x201234 12'
 check "save of a loaded machine" out_has "|hello, image|"
 
+# --- ARMv7 short descriptors: a round trip ------------------------------------
+# Linux's paired pte pages, user tables with PXNTable, a hand-written
+# supersection (PA 0x62000000, AP=011, in TTBR1's L1 entries 0x500..0x50f,
+# VA 0x50000000), TTBCR.N = 2
+# and a DACR with domain 2 (DOMAIN_IO) No access: translations and ptdump after a load are
+# those before the save.
+a32_queries=('translate k 0xc0123456 w' 'translate k 0x00012345 r user'
+	     'translate k 0x00012345 w user' 'translate k 0x00100004 x'
+	     'translate k 0x50345678 r' 'translate k 0x00100004 r' 'ptdump k')
+script 'machine arm32-n2 ram=0x60000000+256M dacr=0x45' 'pgd_alloc k' \
+	'map k 0xc0000000 0x60000000 8M prot=rwxgad' \
+	'map k 0x00010000 0x61000000 64K prot=rwua' \
+	'map k 0x00100000 0x61100000 4K prot=rwxuad' \
+	"write 0x6fff9400 $(printf '0x62040c02 %.0s' {1..16})width=4" \
+	"${a32_queries[@]}" "image save $TMP/a32.elf"
+check "arm32 save: exit 0" rc_is 0
+cp "$TMP/out" "$TMP/a32.before"
+script "image load $TMP/a32.elf" "${a32_queries[@]}" 'cpu'
+check "arm32 load: exit 0" rc_is 0
+check "arm32 load: format" out_has "arm32-n2"
+grep -E '=>|^0x|---| L[12] ' "$TMP/a32.before" >"$TMP/a32.b"
+grep -E '=>|^0x|---| L[12] ' "$TMP/out" >"$TMP/a32.a"
+check "arm32 load: translations and ptdump as before" cmp -s "$TMP/a32.b" "$TMP/a32.a"
+check "arm32 load: something compared" [ "$(wc -l <"$TMP/a32.a")" -ge 16 ]
+check "arm32 load: the supersection" out_has "=> pa 0x62345678 (16M page"
+check "arm32 load: a user table" out_has "TABLE DOMAIN=1 PXN"
+check "arm32 load: the DACR" out_has "dacr     0x00000045"
+
 # --- refusals ------------------------------------------------------------------
 expect_refused() {	# FILE MESSAGE
 	script 'machine x86_64 ram=0+16M' "image load $1" 'info'

@@ -269,6 +269,7 @@ static void check_va(struct run *ru, uint64_t va)
 
 		req.access = (enum ptk_access)acc;
 		rc = ptk_translate(ru->m, ru->pt, &req, &res);
+		ptk_test_check_fast_path(ru->m, ru->pt, &req, &res);
 		ru->checks++;
 		if (!x) {
 			if (rc != -EFAULT || res.fault.kind != PTK_FAULT_NOT_PRESENT)

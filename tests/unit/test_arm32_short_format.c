@@ -84,8 +84,9 @@ static void descriptors_by_hand(void **state)
 		{ leaf(&f, 0, 0x81300000, "rwxg", 0), 0x8131140e, "section at 0x81300000" },
 		{ ptk_arm32_sd_supersection(0xabc5000000ull, 0, 0), 0xc5b40142, "supersection helper" },
 		{ ptk_arm32_sd_supersection_pa(0xc5b40142), 0xabc5000000ull, "supersection PA" },
-		/* pmd_populate: the hardware table at +2048, PMD_BIT4, domain */
-		{ f.ops->mk_table(&f, 0, 0x6fffb000, &user), 0x6fffb831, "user table, pair 0" },
+		/* pmd_populate: the hardware table at +2048, PMD_BIT4, domain;
+		 * PMD_PXNTABLE for user tables (_PAGE_USER_TABLE) */
+		{ f.ops->mk_table(&f, 0, 0x6fffb000, &user), 0x6fffb835, "user table, pair 0" },
 		{ f.ops->mk_table(&f, 0, 0x6fffb400, NULL), 0x6fffbc11, "kernel table, pair 1" },
 		/* Linux ptes and set_pte_ext's hardware ptes */
 		{ leaf(&f, 1, 0x61100000, "rwuad", 0), 0x6110075f, "Linux pte rwuad" },
@@ -146,8 +147,18 @@ static int walk(struct fx *fx, uint32_t va, enum ptk_access acc, bool user,
 		struct ptk_walk_result *res)
 {
 	struct ptk_walk_req req = { .va = va, .access = acc, .user = user, .no_update = true };
+	int rc = ptk_translate(fx->m, fx->pt, &req, res);
 
-	return ptk_translate(fx->m, fx->pt, &req, res);
+	ptk_test_check_fast_path(fx->m, fx->pt, &req, res);
+	return rc;
+}
+
+static void expect_size(struct fx *fx, uint32_t va, uint64_t page_size)
+{
+	struct ptk_walk_result res;
+
+	assert_int_equal(walk(fx, va, PTK_ACC_READ, false, &res), 0);
+	assert_int_equal(res.page_size, page_size);
 }
 
 static void expect_fault(struct fx *fx, uint32_t va, enum ptk_access acc, bool user,
@@ -172,6 +183,12 @@ static void expect_pa(struct fx *fx, uint32_t va, enum ptk_access acc, bool user
 			 (unsigned long long)res.pa, (unsigned long long)pa);
 }
 
+static int one_mapping(void *ctx, const struct ptk_mapping *map)
+{
+	*(struct ptk_mapping *)ctx = *map;
+	return 0;
+}
+
 static void walks_by_hand(void **state)
 {
 	struct fx fx = setup();
@@ -190,6 +207,20 @@ static void walks_by_hand(void **state)
 
 	expect_pa(&fx, 0x01234567, PTK_ACC_READ, false, 0xabc5234567ull);
 	expect_pa(&fx, 0x0001abcd, PTK_ACC_WRITE, true, 0x6301abcd);	/* large page */
+	/* their architectural sizes, QEMU's page sizes */
+	expect_size(&fx, 0x01234567, 16 << 20);
+	expect_size(&fx, 0x0001abcd, 64 << 10);
+	expect_size(&fx, 0x00001004, 4 << 10);
+	/* the iterator: each supersection entry maps its own 1 MiB */
+	{
+		struct ptk_mapping map = { 0 };
+
+		assert_int_equal(ptk_for_each_mapping(fx.pt, 0x01300000, 0x013fffff, one_mapping,
+						      &map), 0);
+		assert_int_equal(map.va, 0x01300000);
+		assert_int_equal(map.pa, 0xabc5300000ull);
+		assert_int_equal(map.size, 1 << 20);
+	}
 	expect_pa(&fx, 0x00001004, PTK_ACC_WRITE, false, 0x62001004);	/* AP=010: PL1 RW */
 	expect_fault(&fx, 0x00001004, PTK_ACC_WRITE, true, PTK_FAULT_WRITE, 2, 0x83f);
 	expect_fault(&fx, 0x00100000, PTK_ACC_EXEC, false, PTK_FAULT_EXEC, 1, 0x2d);
@@ -234,6 +265,44 @@ static void walks_by_hand(void **state)
 	cpu->arm32.sctlr = 0x10c53c7du;
 	cpu->arm32.ttbcr = PTK_ARM32_TTBCR_PD0;
 	expect_fault(&fx, 0x00100000, PTK_ACC_READ, false, PTK_FAULT_NOT_PRESENT, 1, 0x5);
+	/* PXNTable: PL1 may not execute the table's pages, PL0 may. */
+	cpu = ptk_machine_cpu(fx.m);
+	cpu->arm32.ttbcr = 0;
+	put(&fx, fx.l2 + 4, ptk_arm32_sd_small(0x62001000, 3, 0));
+	expect_pa(&fx, 0x00001004, PTK_ACC_EXEC, false, 0x62001004);
+	put(&fx, fx.root + 0, ptk_arm32_sd_table((uint32_t)fx.l2, 3, PTK_ARM32_SD_TBL_PXN));
+	expect_fault(&fx, 0x00001004, PTK_ACC_EXEC, false, PTK_FAULT_EXEC, 2, 0x3f);
+	expect_pa(&fx, 0x00001004, PTK_ACC_EXEC, true, 0x62001004);
+	ptk_machine_destroy(fx.m);
+}
+
+/* A kernel page put under a table made for user pages makes it a kernel
+ * table (no PXNTable, DOMAIN_KERNEL): Linux never mixes them, and PL1
+ * must be able to run the kernel's page. */
+static void user_table_takes_kernel_page(void **state)
+{
+	struct fx fx = setup();
+	struct ptk_prot u, k;
+	struct ptk_walk_result res;
+	uint32_t e0 = 0, e1 = 0;
+
+	(void)state;
+	assert_int_equal(ptk_prot_parse(ptk_machine_format(fx.m), "rwxuad", &u), 0);
+	assert_int_equal(ptk_prot_parse(ptk_machine_format(fx.m), "rwxad", &k), 0);
+	assert_int_equal(ptk_map_range(fx.pt, 0x00105000, 0x62005000, 4096, &u, 0), 0);
+	assert_int_equal(walk(&fx, 0x00105000, PTK_ACC_EXEC, true, &res), 0);
+	assert_int_equal(ptk_map_range(fx.pt, 0x00106000, 0x62006000, 4096, &k, 0), 0);
+	ptk_phys_read(ptk_machine_phys(fx.m), fx.root + 0, &e0, 4);
+	ptk_phys_read(ptk_machine_phys(fx.m), fx.root + 4, &e1, 4);
+	assert_int_equal(e1 & 0xfff, 0xc11);		/* H/W PT 1 (0x001xxxxx): DOMAIN_KERNEL, BIT4 */
+	assert_int_equal(e0 & 0xfff, 0x835);		/* H/W PT 0: still the user table */
+	assert_int_equal(walk(&fx, 0x00106000, PTK_ACC_EXEC, false, &res), 0);
+	assert_int_equal(walk(&fx, 0x00105000, PTK_ACC_EXEC, true, &res), 0);
+	/* user pages under it change nothing */
+	assert_int_equal(ptk_map_range(fx.pt, 0x00107000, 0x62007000, 4096, &u, 0), 0);
+	ptk_phys_read(ptk_machine_phys(fx.m), fx.root + 4, &e1, 4);
+	assert_int_equal(e1 & 0xfff, 0xc11);
+	ptk_test_check_tree(fx.pt);
 	ptk_machine_destroy(fx.m);
 }
 
@@ -253,8 +322,8 @@ static void linux_pair_layout(void **state)
 	ptk_phys_read(ptk_machine_phys(fx.m), fx.root + 0, &e0, 4);
 	ptk_phys_read(ptk_machine_phys(fx.m), fx.root + 4, &e1, 4);
 	page = e0 & ~0xfffu;
-	assert_int_equal(e0 & 0xfff, 0x831);		/* H/W PT 0, DOMAIN_USER, BIT4 */
-	assert_int_equal(e1, page + 0xc00 + 0x31);	/* H/W PT 1 */
+	assert_int_equal(e0 & 0xfff, 0x835);		/* H/W PT 0, DOMAIN_USER, PXN, BIT4 */
+	assert_int_equal(e1, page + 0xc00 + 0x35);	/* H/W PT 1 */
 	ptk_phys_read(ptk_machine_phys(fx.m), page + 1024 + 5 * 4, &lp, 4);
 	ptk_phys_read(ptk_machine_phys(fx.m), page + 3072 + 5 * 4, &hw, 4);
 	assert_int_equal(lp, 0x6200575f);		/* Linux PT 1 */
@@ -277,6 +346,7 @@ int main(void)
 		cmocka_unit_test(descriptors_by_hand),
 		cmocka_unit_test(walks_by_hand),
 		cmocka_unit_test(linux_pair_layout),
+		cmocka_unit_test(user_table_takes_kernel_page),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
