@@ -440,6 +440,37 @@ static void table_at_pa_zero(void **state)
 	ptk_machine_destroy(m);
 }
 
+/*
+ * EFLAGS.AC lifts SMAP for explicit supervisor accesses only: an implicit
+ * one (a descriptor-table read, SDM §4.6.1) to a user page still faults.
+ * The fast path's plan knows only AC, so implicit accesses must not be
+ * answered by it.
+ */
+static void smap_implicit_ignores_ac(void **state)
+{
+	static const struct ptk_phys_range ram[] = { { 0, 16 * MiB } };
+	struct ptk_machine *m = ptk_test_machine("x86_64-4level", ram, 1, 40);
+	struct ptk_walk_req req = { .va = 0x400000, .no_update = true };
+	struct ptk_walk_result res;
+	struct ptk_pgtable *pt;
+	struct ptk_prot p;
+
+	(void)state;
+	assert_int_equal(ptk_prot_parse(ptk_machine_format(m), "rwu", &p), 0);
+	assert_int_equal(ptk_pgd_alloc(m, "t", &pt), 0);
+	assert_int_equal(ptk_map_range(pt, 0x400000, 0x200000, 4 * KiB, &p, 0), 0);
+	ptk_machine_cpu(m)->x86.ac = 1;
+	assert_int_equal(ptk_translate(m, pt, &req, &res), 0);	/* explicit: AC allows */
+	assert_int_equal(res.fault.kind, PTK_FAULT_NONE);
+	req.implicit = true;
+	for (int slow = 0; slow < 2; slow++) {
+		req.slow = slow;
+		assert_int_equal(ptk_translate(m, pt, &req, &res), -EFAULT);
+		assert_int_equal(res.fault.kind, PTK_FAULT_SMAP);
+	}
+	ptk_machine_destroy(m);
+}
+
 #define BOTH(t) cmocka_unit_test_setup_teardown(t, setup4, teardown), \
 		cmocka_unit_test_setup_teardown(t, setup5, teardown)
 
@@ -460,6 +491,7 @@ int main(void)
 		BOTH(names_and_lookup),
 		BOTH(recursive_slot_terminates),
 		cmocka_unit_test(table_at_pa_zero),
+		cmocka_unit_test(smap_implicit_ignores_ac),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
