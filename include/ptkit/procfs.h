@@ -65,6 +65,16 @@ size_t ptk_iomem_resources(const struct ptk_machine *m, struct ptk_resource *out
 struct ptk_memmap;
 size_t ptk_iomem_resources_from_memmap(const struct ptk_memmap *map, struct ptk_resource *out,
 				       size_t max);
+/* arm64's reserve_memblock_reserved_regions(): under each "System RAM"
+ * resource of top (depth 0, sorted), a "reserved" child for every part of
+ * memblock's reserved list inside it, rounded out to pages and clipped to
+ * the RAM, later ones trimmed where an earlier one already covers them
+ * (reserve_region_with_split).  Writes up to max into out; returns how
+ * many there are. */
+struct ptk_memblock;
+size_t ptk_iomem_add_memblock_reserved(const struct ptk_resource *top, size_t n,
+				       const struct ptk_memblock *mb, struct ptk_resource *out,
+				       size_t max);
 int ptk_proc_iomem(const struct ptk_resource *r, size_t n, FILE *out);
 
 /* ---- the parser ---- */

@@ -181,7 +181,7 @@ static const struct cli_arch arches[] = {
 	{ "x86_64", "x86_64", x86_keys, "paging=4|5", x86_format_name, x86_regs, NULL, false,
 	  ptk_memmap_x86_trim_bios_range },
 	{ "arm64", "arm64", a64_keys, "granule=4K|16K|64K va_bits=N", a64_format_name, a64_regs,
-	  a64_pgd_regs, false },
+	  a64_pgd_regs, false, NULL, true },
 	{ "arm32", "arm32", a32_keys, "[lpae]", a32_format_name, a32_regs, a32_pgd_regs, true },
 };
 

@@ -236,6 +236,9 @@ struct cli_arch {
 	/* What the kernel does to a firmware memory map (e820=, preset=)
 	 * before memblock sees it; NULL: nothing. */
 	int (*firmware_fixup)(struct ptk_memmap *map, unsigned pa_bits, struct ptk_error *err);
+	/* /proc/iomem lists memblock's reservations as "reserved" children of
+	 * System RAM (arm64's reserve_memblock_reserved_regions()). */
+	bool iomem_memblock_reserved;
 };
 
 const struct cli_arch *cli_arch_find(const char *arch);		/* by fmt->arch */

@@ -21,15 +21,38 @@ static size_t iomem_resources(struct cli *c, struct ptk_resource *r, size_t max)
 	return ptk_iomem_resources(c->m, r, max);
 }
 
+/* The architecture's own additions to the firmware's resources. */
+static struct ptk_resource *arch_iomem_resources(struct cli *c, struct ptk_resource *top,
+						 size_t *n)
+{
+	const struct cli_arch *ar = cli_arch_find(ptk_machine_format(c->m)->arch);
+	const struct ptk_memblock *mb = ptk_machine_memblock(c->m);
+	struct ptk_resource *all;
+	size_t total;
+
+	if (!ar || !ar->iomem_memblock_reserved)
+		return top;
+	total = ptk_iomem_add_memblock_reserved(top, *n, mb, NULL, 0);
+	all = calloc(total ? total : 1, sizeof(*all));
+	if (all)
+		ptk_iomem_add_memblock_reserved(top, *n, mb, all, total);
+	free(top);
+	*n = total;
+	return all;
+}
+
 static int render_iomem(struct cli *c, FILE *out)
 {
 	size_t n = iomem_resources(c, NULL, 0);
 	struct ptk_resource *r = calloc(n ? n : 1, sizeof(*r));
 	int rc;
 
+	if (r) {
+		iomem_resources(c, r, n);
+		r = arch_iomem_resources(c, r, &n);
+	}
 	if (!r)
 		return cli_error(c, "out of host memory");
-	iomem_resources(c, r, n);
 	rc = ptk_proc_iomem(r, n, out);
 	free(r);
 	return rc;

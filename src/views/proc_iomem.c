@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ptkit/machine.h>
+#include <ptkit/memblock.h>
 #include <ptkit/memmap.h>
 #include <ptkit/procfs.h>
 #include "views/proc_priv.h"
@@ -109,6 +110,58 @@ size_t ptk_iomem_resources_from_memmap(const struct ptk_memmap *map, struct ptk_
 					     k == PTK_MEMMAP_RAM ? PTK_E820_RAM : r.type));
 		}
 	return sort_resources(out, max, n);
+}
+
+static void put_child(struct ptk_resource *out, size_t max, size_t n, uint64_t start,
+		      uint64_t end, const char *name)
+{
+	if (n < max)
+		out[n] = (struct ptk_resource){ .start = start, .end = end, .depth = 1 };
+	if (n < max)
+		snprintf(out[n].name, sizeof(out[n].name), "%s", name);
+}
+
+/* The reserved children of one RAM resource; returns the new count. */
+static size_t reserved_children(const struct ptk_resource *ram, const struct ptk_memblock *mb,
+				struct ptk_resource *out, size_t max, size_t n)
+{
+	uint64_t covered = 0;	/* first byte no child covers yet */
+	bool any = false;
+
+	for (size_t i = 0; i < ptk_memblock_count(mb, PTK_MEMBLOCK_RESERVED); i++) {
+		struct ptk_memblock_region r = ptk_memblock_region_at(mb, PTK_MEMBLOCK_RESERVED, i);
+		uint64_t start = r.base & ~(PTK_PAGE_SIZE - 1);
+		uint64_t end = ((r.base + r.size + PTK_PAGE_SIZE - 1) & ~(PTK_PAGE_SIZE - 1)) - 1;
+
+		if (start < ram->start)
+			start = ram->start;
+		if (end > ram->end)
+			end = ram->end;
+		if (any && start < covered)
+			start = covered;
+		if (start > end || start > ram->end || end < ram->start)
+			continue;
+		put_child(out, max, n++, start, end, "reserved");
+		covered = end + 1;
+		any = true;
+	}
+	return n;
+}
+
+size_t ptk_iomem_add_memblock_reserved(const struct ptk_resource *top, size_t n,
+				       const struct ptk_memblock *mb, struct ptk_resource *out,
+				       size_t max)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (k < max)
+			out[k] = top[i];
+		k++;
+		if (top[i].depth == 0 && !strcmp(top[i].name, "System RAM"))
+			k = reserved_children(&top[i], mb, out, max, k);
+	}
+	return k;
 }
 
 int ptk_proc_iomem(const struct ptk_resource *r, size_t n, FILE *out)

@@ -94,6 +94,13 @@ for f in "spanned  4095" "present  3998" "managed  3840" "start_pfn:           1
 	check "zoneinfo '$f' from ptkit" out_has "$f"
 done
 
+# arm64 lists memblock's reservations as "reserved" under System RAM.
+script 'machine arm64 preset=qemu-virt mem=2G reserve=0x48000000+0x100000' 'pgd_alloc mm' \
+       'cat /proc/iomem'
+check "arm64 iomem RAM" out_has "40000000-bfffffff : System RAM"
+check "arm64 iomem reserved child" out_has "  48000000-480fffff : reserved"
+check "arm64 iomem: the pgd from memblock" out_has "  bfffe000-bfffffff : reserved"
+
 # Errors: each names the problem, the script stops at it.
 script 'machine x86_64 ram=0+1G' 'alloc_pages 0'
 check "before the hand-over" err_has "alloc_pages: the buddy allocator is not running yet: run memblock_free_all first"

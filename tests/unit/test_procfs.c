@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <ptkit/memblock.h>
 #include <ptkit/procfs.h>
 #include "ptk_test.h"
 
@@ -355,6 +356,50 @@ static void test_meminfo_highmem_split(void **state)
 	free(s), free(mi), free(m);
 }
 
+/* arm64's "reserved" children: rounded out to pages, clipped to their RAM,
+ * the second of two reservations sharing a page trimmed to what is left. */
+static void test_iomem_memblock_reserved_children(void **state)
+{
+	static const struct ptk_resource top[] = {
+		{ 0x40000000, 0x7fffffff, 0, "System RAM" },
+		{ 0x90000000, 0x9fffffff, 0, "Reserved" },
+		{ 0xc0000000, 0xc0ffffff, 0, "System RAM" },
+	};
+	struct ptk_resource out[16];
+	struct ptk_memblock *mb;
+	struct ptk_error err = { 0 };
+	size_t n;
+
+	(void)state;
+	assert_int_equal(ptk_memblock_create(&mb, &err), 0);
+	assert_int_equal(ptk_memblock_add(mb, 0x40000000, 0x40000000), 0);
+	assert_int_equal(ptk_memblock_add(mb, 0xc0000000, 0x1000000), 0);
+	assert_int_equal(ptk_memblock_reserve(mb, 0x40000100, 0x100), 0);
+	assert_int_equal(ptk_memblock_reserve(mb, 0x40000800, 0x1000), 0);	/* shares a page */
+	assert_int_equal(ptk_memblock_reserve(mb, 0x48000800, 0x10), 0);
+	assert_int_equal(ptk_memblock_reserve(mb, 0x48000f00, 0x1200), 0);	/* shares a page */
+	assert_int_equal(ptk_memblock_reserve(mb, 0xc0fff000, 0x1000), 0);
+	n = ptk_iomem_add_memblock_reserved(top, 3, mb, out, 16);
+	assert_int_equal(n, 8);
+	assert_int_equal(out[1].start, 0x40000000);
+	assert_int_equal(out[1].end, 0x40000fff);
+	assert_int_equal(out[1].depth, 1);
+	assert_string_equal(out[1].name, "reserved");
+	assert_int_equal(out[2].start, 0x40001000);	/* what the first left */
+	assert_int_equal(out[2].end, 0x40001fff);
+	assert_int_equal(out[3].start, 0x48000000);
+	assert_int_equal(out[3].end, 0x48000fff);
+	assert_int_equal(out[4].start, 0x48001000);
+	assert_int_equal(out[4].end, 0x48002fff);
+	assert_string_equal(out[5].name, "Reserved");	/* not RAM: no children */
+	assert_int_equal(out[6].depth, 0);
+	assert_int_equal(out[7].start, 0xc0fff000);
+	assert_int_equal(out[7].end, 0xc0ffffff);
+	/* counting only */
+	assert_int_equal(ptk_iomem_add_memblock_reserved(top, 3, mb, NULL, 0), 8);
+	ptk_memblock_destroy(mb);
+}
+
 /* ---- bad input ---- */
 
 static void expect_bad(int rc, const struct ptk_error *err, const char *where)
@@ -410,6 +455,7 @@ int main(void)
 		cmocka_unit_test(test_zoneinfo_lines_match_kernel),
 		cmocka_unit_test(test_views_parse_back),
 		cmocka_unit_test(test_meminfo_highmem_split),
+		cmocka_unit_test(test_iomem_memblock_reserved_children),
 		cmocka_unit_test(test_bad_lines_are_named),
 	};
 
