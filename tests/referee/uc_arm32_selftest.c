@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "selftest_pool.h"
+#include "selftest_report.h"
 
 /* ------------------------------------------------------------ page pool */
 
@@ -131,8 +132,6 @@ static uint64_t PG(uint64_t pa, unsigned ap) { return pa | AF | (uint64_t)ap << 
 
 /* ---------------------------------------------------------- checking */
 
-static int npass, nfail;
-
 struct want {
 	int rc;
 	bool fault;
@@ -169,10 +168,7 @@ static void show(const struct ucb_result *r)
 		printf("ok pa=%#" PRIx64 " size=2^%u", r->pa, r->page_shift);
 	if (r->domain >= 0)
 		printf(" dom=%d", r->domain);
-	printf(" walk[%u]={", r->nwalk);
-	for (unsigned i = 0; i < r->nwalk; i++)
-		printf("%s%#" PRIx64, i ? "," : "", r->walk_pa[i]);
-	printf("}");
+	show_walk(r->nwalk, r->walk_pa);
 	if (r->real_access)
 		printf(" stub=%#x", r->stub_va);
 	else
@@ -235,26 +231,15 @@ static bool check(const char *name, struct ucb *x, const struct ucb_state *st, u
 		    (int)((r.fsr >> 4) & 0xf) != r.domain)
 			snprintf(why, sizeof why, "FSR domain %u != %d", (r.fsr >> 4) & 0xf, r.domain);
 	}
-	bool ok = !why[0];
-	printf("%s %-58s %s %-5s va=%#010x -> ", ok ? "PASS" : "FAIL", name, user ? "PL0" : "PL1",
+	printf("%s %-58s %s %-5s va=%#010x -> ", pass_fail(why), name, user ? "PL0" : "PL1",
 	       accname(acc), va);
 	if (rc)
-		printf("rc=%d (%s)", rc, strerror(-rc));
+		show_rc(rc);
 	else
 		show(&r);
-	if (!ok)
-		printf("\n     ** %s", why);
-	printf("\n");
-	ok ? npass++ : nfail++;
 	if (rout)
 		*rout = r;
-	return ok;
-}
-
-static void expect(const char *name, bool cond, const char *detail)
-{
-	printf("%s %s%s%s\n", cond ? "PASS" : "FAIL", name, cond ? "" : "\n     ** ", cond ? "" : detail);
-	cond ? npass++ : nfail++;
+	return check_done(why);
 }
 
 /* ---------------------------------------------------- short descriptors */
@@ -1148,16 +1133,6 @@ static struct model lpae_walk(const struct ucb_state *s, uint32_t va, enum ucb_a
 	return m;
 }
 
-static uint64_t rstate = 88172645463325252ULL;
-
-static uint64_t rnd(void)
-{
-	rstate ^= rstate << 13;
-	rstate ^= rstate >> 7;
-	rstate ^= rstate << 17;
-	return rstate;
-}
-
 #define RB 0x10000000u
 /* short: L1 tables T0/T1 (16K), 8 L2 tables (1K); LPAE: 12 4K pages */
 #define ST0 (RB + 0x0000)
@@ -1401,11 +1376,10 @@ static void cross_check(struct ucb *x, int n)
 				       " dacr=%#x sctlr=%#x\n       referee: ", it, lpae ? "LPAE" : "short", va,
 				       user ? "PL0" : "PL1", accname(acc), s.ttbcr, s.ttbr0, s.ttbr1, s.dacr, s.sctlr);
 				show(&r);
-				printf("\n       model:   fault=%d fs=%#x pa=%#" PRIx64 " shift=%u dom=%d dev=%#x walk[%u]={",
-				       m.fault, m.fs, m.pa, m.shift, m.domain, m.dev, m.nwalk);
-				for (unsigned i = 0; i < m.nwalk; i++)
-					printf("%s%#" PRIx64, i ? "," : "", m.walk[i]);
-				printf("}\n");
+				printf("\n       model:   fault=%d fs=%#x pa=%#" PRIx64 " shift=%u dom=%d dev=%#x",
+				       m.fault, m.fs, m.pa, m.shift, m.domain, m.dev);
+				show_walk(m.nwalk, m.walk);
+				printf("\n");
 			}
 		}
 	}
@@ -1430,13 +1404,6 @@ static void cross_check(struct ucb *x, int n)
 }
 
 /* ---------------------------------------------------------- timing */
-
-static double clock_us(clockid_t id)
-{
-	struct timespec ts;
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
 
 static void timing(struct ucb *x, struct pool *pool)
 {
@@ -1516,6 +1483,5 @@ int main(int argc, char **argv)
 	ucb_close(x);
 	pool_reset(pool);
 	free(pool);
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail ? 1 : 0;
+	return selftest_summary();
 }

@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "selftest_pool.h"
+#include "selftest_report.h"
 
 /* ------------------------------------------------------------ page pool */
 
@@ -95,8 +96,6 @@ static int load(struct uca *x, const struct pool *p)
 
 /* ---------------------------------------------------------- checking */
 
-static int npass, nfail;
-
 struct want {
 	int rc;
 	bool fault;
@@ -123,10 +122,7 @@ static void show(const struct uca_result *r)
 		printf("%s fault L%d (fsc %#x)", uca_fault_type_name(r->type), r->level, r->fsc);
 	else
 		printf("ok pa=%#" PRIx64 " size=2^%u", r->pa, r->page_shift);
-	printf(" walk[%u]={", r->nwalk);
-	for (unsigned i = 0; i < r->nwalk; i++)
-		printf("%s%#" PRIx64, i ? "," : "", r->walk_pa[i]);
-	printf("}");
+	show_walk(r->nwalk, r->walk_pa);
 	if (r->deviation)
 		printf(" dev=%#x", r->deviation);
 	if (r->unlisted)
@@ -167,26 +163,15 @@ static bool check(const char *name, struct uca *x, const struct uca_state *st, u
 		    ((r.esr & 0x3f) != r.fsc || (r.esr >> 26) != (el0 ? 0x20u : 0x21u)))
 			snprintf(why, sizeof why, "ESR %#x disagrees with fsc", r.esr);
 	}
-	bool ok = !why[0];
-	printf("%s %-56s %s %-5s va=%#-18" PRIx64 " -> ", ok ? "PASS" : "FAIL", name,
+	printf("%s %-56s %s %-5s va=%#-18" PRIx64 " -> ", pass_fail(why), name,
 	       el0 ? "EL0" : "EL1", accname(acc), va);
 	if (rc)
-		printf("rc=%d (%s)", rc, strerror(-rc));
+		show_rc(rc);
 	else
 		show(&r);
-	if (!ok)
-		printf("\n     ** %s", why);
-	printf("\n");
-	ok ? npass++ : nfail++;
 	if (rout)
 		*rout = r;
-	return ok;
-}
-
-static void expect(const char *name, bool cond, const char *detail)
-{
-	printf("%s %s%s%s\n", cond ? "PASS" : "FAIL", name, cond ? "" : "\n     ** ", cond ? "" : detail);
-	cond ? npass++ : nfail++;
+	return check_done(why);
 }
 
 /* ---------------------------------------------------------- 4K granule */
@@ -798,16 +783,6 @@ struct model {
 static uint8_t *rmem;     /* RNP pages of the current granule at RBASE + k * granule */
 static size_t rgran;
 #define RBASE 0x10000000ULL
-static uint64_t rstate = 88172645463325252ULL;
-
-static uint64_t rnd(void)
-{
-	rstate ^= rstate << 13;
-	rstate ^= rstate >> 7;
-	rstate ^= rstate << 17;
-	return rstate;
-}
-
 static uint64_t rmem_q(uint64_t pa)
 {
 	if (pa < RBASE || pa >= RBASE + RNP * rgran)
@@ -1108,11 +1083,10 @@ static void cross_check(struct uca *x, int n)
 				       " wxn=%d pan=%d\n       referee: ", it, va, el0 ? "EL0" : "EL1", accname(acc), s.tcr,
 				       s.ttbr0, s.ttbr1, (s.sctlr & WXN) != 0, s.pan);
 				show(&r);
-				printf("\n       model:   fault=%d fsc=%#x pa=%#" PRIx64 " shift=%u dev=%#x walk[%u]={", m.fault,
-				       m.fsc, m.pa, m.shift, m.dev, m.nwalk);
-				for (unsigned i = 0; i < m.nwalk; i++)
-					printf("%s%#" PRIx64, i ? "," : "", m.walk[i]);
-				printf("}\n");
+				printf("\n       model:   fault=%d fsc=%#x pa=%#" PRIx64 " shift=%u dev=%#x", m.fault,
+				       m.fsc, m.pa, m.shift, m.dev);
+				show_walk(m.nwalk, m.walk);
+				printf("\n");
 			}
 		}
 	}
@@ -1130,13 +1104,6 @@ static void cross_check(struct uca *x, int n)
 }
 
 /* ---------------------------------------------------------- timing */
-
-static double clock_us(clockid_t id)
-{
-	struct timespec ts;
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
 
 static void timing(struct uca *x, struct pool *pool, unsigned gran)
 {
@@ -1220,6 +1187,5 @@ int main(int argc, char **argv)
 	uca_close(x);
 	pool_reset(pool);
 	free(pool);
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail ? 1 : 0;
+	return selftest_summary();
 }

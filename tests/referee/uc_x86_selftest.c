@@ -23,6 +23,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "selftest_report.h"
+
 /* ------------------------------------------------------------ page pool */
 
 #define MAXPG 64
@@ -158,8 +160,6 @@ static void build(struct pool *p)
 
 /* ---------------------------------------------------------- checking */
 
-static int npass, nfail;
-
 struct want {
 	int rc;            /* expected return code (0 unless an error is expected) */
 	bool fault, gp;
@@ -188,10 +188,7 @@ static void show(const struct ucx_result *r)
 		printf("#PF ec=%#x%s cr2=%#" PRIx64, r->error_code, r->error_code_valid ? "" : "(n/a)", r->cr2);
 	else
 		printf("ok pa=%#" PRIx64 " page=%uK", r->pa, r->page_shift ? (1u << r->page_shift) >> 10 : 0);
-	printf(" walk[%u]={", r->nwalk);
-	for (unsigned i = 0; i < r->nwalk; i++)
-		printf("%s%#" PRIx64, i ? "," : "", r->walk_pa[i]);
-	printf("}");
+	show_walk(r->nwalk, r->walk_pa);
 	if (r->unlisted)
 		printf(" unlisted=%#" PRIx64, r->unlisted_pa);
 }
@@ -225,36 +222,18 @@ static bool check(const char *name, struct ucx *x, const struct ucx_state *st, u
 						 r.walk_pa[i], w.walk[i]);
 		}
 	}
-	bool ok = !why[0];
-	printf("%s %-58s %s %-5s va=%#-18" PRIx64 " -> ", ok ? "PASS" : "FAIL", name,
+	printf("%s %-58s %s %-5s va=%#-18" PRIx64 " -> ", pass_fail(why), name,
 	       user ? "U" : "S", accname(acc), va);
 	if (rc)
-		printf("rc=%d (%s)", rc, strerror(-rc));
+		show_rc(rc);
 	else
 		show(&r);
-	if (!ok)
-		printf("\n     ** %s", why);
-	printf("\n");
-	ok ? npass++ : nfail++;
 	if (rout)
 		*rout = r;
-	return ok;
-}
-
-static void expect(const char *name, bool cond, const char *detail)
-{
-	printf("%s %s%s%s\n", cond ? "PASS" : "FAIL", name, cond ? "" : "\n     ** ", cond ? "" : detail);
-	cond ? npass++ : nfail++;
+	return check_done(why);
 }
 
 /* ---------------------------------------------------------- timing */
-
-static double clock_us(clockid_t id)
-{
-	struct timespec ts;
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
 
 static double now_us(void)
 {
@@ -303,16 +282,6 @@ struct model {
 #define RNP 14 /* random table pages at 0x1000 .. 0xe000 */
 static uint8_t rmem[RNP][4096];
 static const unsigned RIDX[8] = { 0, 1, 2, 3, 255, 256, 400, 511 };
-static uint64_t rstate = 88172645463325252ULL;
-
-static uint64_t rnd(void)
-{
-	rstate ^= rstate << 13;
-	rstate ^= rstate >> 7;
-	rstate ^= rstate << 17;
-	return rstate;
-}
-
 static uint64_t rmem_q(uint64_t pa)
 {
 	uint64_t pg = pa >> 12, v = 0;
@@ -730,6 +699,5 @@ int main(int argc, char **argv)
 
 	ucx_close(x);
 	free(pool);
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail ? 1 : 0;
+	return selftest_summary();
 }
