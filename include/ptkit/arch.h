@@ -203,10 +203,43 @@ struct ptk_walk_allow {
 
 #define PTK_WALK_ALLOW_INDEX(access, user) ((unsigned)(access) * 2u + ((user) ? 1u : 0u))
 
+/* The walker's memo of the last plain leaf at a level. */
+struct ptk_walk_memo {
+	uint64_t key;			/* the leaf's bits leaf_attrs() reads */
+	struct ptk_walk_acc acc;	/* and what it made of them */
+	uint8_t allowed;		/* the plan's allow[i] held: bit i */
+};
+
+/*
+ * One level of the plan, its fields together so that the walk reaches a
+ * level's at fixed offsets from one pointer, fewer address computations
+ * than parallel arrays: the loop's first (40 bytes), then the leaf's.
+ */
+struct ptk_walk_level {
+	/* the walker fills these from the geometry */
+	uint8_t shift;
+	uint8_t level;		/* this one's number, as steps report it */
+	uint64_t index_mask;
+	/* table_mask and the address bits above the simulated RAM's chunk:
+	 * one test for "a plain table, in the chunk the walk reads" ... */
+	uint64_t table_chunk_mask;
+	/* ... which e & table_chunk_mask equals (the walker's, remade when
+	 * the walk moves to another chunk). */
+	uint64_t chunk_value;
+	/* the format's */
+	uint64_t table_addr;
+	uint64_t leaf_mask, leaf_value;
+	uint64_t table_mask, table_value;
+	uint64_t leaf_addr;
+	/* Every bit of the leaf that leaf_attrs() reads (see attr_and). */
+	uint64_t attr_leaf;
+	/* the walker's */
+	uint64_t offset_mask, page_size;
+	struct ptk_walk_memo memo;	/* of the last plain leaf at this level */
+};
+
 struct ptk_walk_plan {
-	uint64_t table_mask[PTK_MAX_LEVELS], table_value[PTK_MAX_LEVELS];
-	uint64_t leaf_mask[PTK_MAX_LEVELS], leaf_value[PTK_MAX_LEVELS];
-	uint64_t table_addr[PTK_MAX_LEVELS], leaf_addr[PTK_MAX_LEVELS];
+	struct ptk_walk_level lv[PTK_MAX_LEVELS];
 	/* A sufficient condition for an access to a plain leaf to be allowed,
 	 * per access and privilege; when it does not hold the full rules
 	 * decide (fast_leaf).  Never matching (mask 0, value 1) is correct.
@@ -225,17 +258,11 @@ struct ptk_walk_plan {
 	uint64_t leaf_set_on_write, leaf_clear_on_write;
 	uint64_t arch[2];	/* the format's own, for leaf_attrs() */
 	/* Every bit leaf_attrs() reads: of the AND, of the OR, of the leaf at
-	 * each level.  Disjoint, so that their union keys its answer and the
-	 * walker calls it only when a leaf's key differs from the last one at
-	 * that level.  A format whose bits overlap is called every time. */
-	uint64_t attr_and, attr_or, attr_leaf[PTK_MAX_LEVELS];
-	/* the walker fills these from the geometry */
-	uint8_t shift[PTK_MAX_LEVELS];
-	uint64_t index_mask[PTK_MAX_LEVELS];
-	uint64_t offset_mask[PTK_MAX_LEVELS];	/* page size - 1 */
-	/* table_mask and the address bits above the simulated RAM's chunk:
-	 * one test for "a plain table, in the chunk the walk reads". */
-	uint64_t table_chunk_mask[PTK_MAX_LEVELS];
+	 * each level (lv[].attr_leaf).  Disjoint, so that their union keys its
+	 * answer and the walker calls it only when a leaf's key differs from
+	 * the last one at that level.  A format whose bits overlap is called
+	 * every time. */
+	uint64_t attr_and, attr_or;
 };
 
 /* A VA range that Linux names in its ptdump ("---[ User Space ]---"). */

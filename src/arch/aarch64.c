@@ -460,21 +460,22 @@ static void a64_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu,
 	for (unsigned l = 0; l < f->nlevels; l++) {
 		bool last = a64_last(f, l);
 		uint64_t below = ptk_level_size(f, l) - 1;
+		struct ptk_walk_level *lv = &plan->lv[l];
 
-		plan->table_mask[l] = last ? 0 : PTK_A64_TYPE_MASK | elsewhere | too_high |
-						 (hpd ? PTK_A64_TABLE_ATTRS : 0);
-		plan->table_value[l] = last ? 1 : PTK_A64_TYPE_TABLE;
-		plan->table_addr[l] = field;
-		plan->leaf_mask[l] = f->level[l].leaf ? PTK_A64_TYPE_MASK | PTK_A64_AF | elsewhere |
-					(too_high & ~below) | PTK_A64_PBHA_MASK : 0;
-		plan->leaf_value[l] = !f->level[l].leaf ? 1 :
-				      (last ? PTK_A64_TYPE_PAGE : PTK_A64_TYPE_BLOCK) | PTK_A64_AF;
-		plan->leaf_addr[l] = field & ~below;
-		plan->attr_leaf[l] = A64_LEAF_ATTR_BITS;
+		lv->table_mask = last ? 0 : PTK_A64_TYPE_MASK | elsewhere | too_high |
+					       (hpd ? PTK_A64_TABLE_ATTRS : 0);
+		lv->table_value = last ? 1 : PTK_A64_TYPE_TABLE;
+		lv->table_addr = field;
+		lv->leaf_mask = f->level[l].leaf ? PTK_A64_TYPE_MASK | PTK_A64_AF | elsewhere |
+				(too_high & ~below) | PTK_A64_PBHA_MASK : 0;
+		lv->leaf_value = !f->level[l].leaf ? 1 :
+				 (last ? PTK_A64_TYPE_PAGE : PTK_A64_TYPE_BLOCK) | PTK_A64_AF;
+		lv->leaf_addr = field & ~below;
+		lv->attr_leaf = A64_LEAF_ATTR_BITS;
 	}
 	if (off) {
-		plan->table_mask[0] = plan->leaf_mask[0] = 0;
-		plan->table_value[0] = plan->leaf_value[0] = 1;
+		plan->lv[0].table_mask = plan->lv[0].leaf_mask = 0;
+		plan->lv[0].table_value = plan->lv[0].leaf_value = 1;
 	}
 	a64_plan_allow(cpu, ctl, plan);
 	/* Untagged VAs of each half; tagged ones take select_root's way. */

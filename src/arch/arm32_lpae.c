@@ -355,15 +355,16 @@ static void lpae_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu
 	for (unsigned l = 0; l < f->nlevels; l++) {
 		bool last = lpae_last(l);
 		uint64_t below = ptk_level_size(f, l) - 1;
+		struct ptk_walk_level *lv = &plan->lv[l];
 
-		plan->table_mask[l] = last ? 0 : type | high;
-		plan->table_value[l] = last ? 1 : PTK_ARM32_LPAE_TYPE_TABLE;
-		plan->table_addr[l] = PTK_ARM32_LPAE_ADDR_MASK;
-		plan->leaf_mask[l] = type | PTK_ARM32_LPAE_AF | high | PTK_ARM32_LPAE_TABLE_ATTRS;
-		plan->leaf_value[l] = (last ? PTK_ARM32_LPAE_TYPE_PAGE : PTK_ARM32_LPAE_TYPE_BLOCK) |
-				      PTK_ARM32_LPAE_AF;
-		plan->leaf_addr[l] = PTK_ARM32_LPAE_ADDR_MASK & ~below;
-		plan->attr_leaf[l] = LPAE_LEAF_ATTR_BITS;
+		lv->table_mask = last ? 0 : type | high;
+		lv->table_value = last ? 1 : PTK_ARM32_LPAE_TYPE_TABLE;
+		lv->table_addr = PTK_ARM32_LPAE_ADDR_MASK;
+		lv->leaf_mask = type | PTK_ARM32_LPAE_AF | high | PTK_ARM32_LPAE_TABLE_ATTRS;
+		lv->leaf_value = (last ? PTK_ARM32_LPAE_TYPE_PAGE : PTK_ARM32_LPAE_TYPE_BLOCK) |
+				 PTK_ARM32_LPAE_AF;
+		lv->leaf_addr = PTK_ARM32_LPAE_ADDR_MASK & ~below;
+		lv->attr_leaf = LPAE_LEAF_ATTR_BITS;
 	}
 	/* EPDn: the half's walks are Translation faults before any read.  A
 	 * root's first level never matches, so they take the full rules (with
@@ -372,8 +373,8 @@ static void lpae_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu
 		if (ttbcr & (r ? PTK_ARM32_TTBCR_EPD1 : PTK_ARM32_TTBCR_EPD0)) {
 			unsigned l = f->root_level[r];
 
-			plan->table_mask[l] = plan->leaf_mask[l] = 0;
-			plan->table_value[l] = plan->leaf_value[l] = 1;
+			plan->lv[l].table_mask = plan->lv[l].leaf_mask = 0;
+			plan->lv[l].table_value = plan->lv[l].leaf_value = 1;
 		}
 	lpae_plan_allow(ctl, plan);
 	lpae_plan_ranges(f, cpu, plan);

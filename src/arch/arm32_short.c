@@ -495,17 +495,17 @@ static void sd_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu,
 	uint64_t sect = PTK_ARM32_SD_L1_SECT | (afe ? PTK_ARM32_SD_SECT_AP0 : 0);
 	uint64_t small = PTK_ARM32_SD_L2_SMALL | (afe ? PTK_ARM32_SD_PTE_AP0 : 0);
 
-	plan->table_mask[0] = PTK_ARM32_SD_L1_TYPE_MASK;
-	plan->table_value[0] = PTK_ARM32_SD_L1_TABLE;
-	plan->table_addr[0] = PTK_ARM32_SD_TBL_ADDR_MASK;
-	plan->leaf_mask[0] = sect | PTK_ARM32_SD_SECT_SUPER;
-	plan->leaf_value[0] = sect;
-	plan->leaf_addr[0] = PTK_ARM32_SD_SECT_ADDR_MASK;
-	plan->leaf_mask[1] = plan->leaf_value[1] = small;
-	plan->leaf_addr[1] = PTK_ARM32_SD_SMALL_ADDR_MASK;
+	plan->lv[0].table_mask = PTK_ARM32_SD_L1_TYPE_MASK;
+	plan->lv[0].table_value = PTK_ARM32_SD_L1_TABLE;
+	plan->lv[0].table_addr = PTK_ARM32_SD_TBL_ADDR_MASK;
+	plan->lv[0].leaf_mask = sect | PTK_ARM32_SD_SECT_SUPER;
+	plan->lv[0].leaf_value = sect;
+	plan->lv[0].leaf_addr = PTK_ARM32_SD_SECT_ADDR_MASK;
+	plan->lv[1].leaf_mask = plan->lv[1].leaf_value = small;
+	plan->lv[1].leaf_addr = PTK_ARM32_SD_SMALL_ADDR_MASK;
 	if (ttbcr & PTK_ARM32_TTBCR_PD0) {
-		plan->table_mask[0] = plan->leaf_mask[0] = 0;
-		plan->table_value[0] = plan->leaf_value[0] = 1;
+		plan->lv[0].table_mask = plan->lv[0].leaf_mask = 0;
+		plan->lv[0].table_value = plan->lv[0].leaf_value = 1;
 	}
 	sd_plan_allow(plan);
 	plan->lo_root = 0;
@@ -517,8 +517,8 @@ static void sd_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu,
 	plan->arch[1] = cpu->arm32.dacr;
 	plan->attr_and = 0;
 	plan->attr_or = SD_TBL_ATTR_BITS | (uint64_t)SD_PTE_ATTR_BITS << SD_LANE2;
-	plan->attr_leaf[0] = SD_SECT_ATTR_BITS;
-	plan->attr_leaf[1] = 0;
+	plan->lv[0].attr_leaf = SD_SECT_ATTR_BITS;
+	plan->lv[1].attr_leaf = 0;
 }
 
 /* --- encode / decode ----------------------------------------------------------- */

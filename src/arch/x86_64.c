@@ -352,16 +352,17 @@ static void x86_walk_plan(const struct ptk_format *f, const struct ptk_cpu *cpu,
 		bool last = l == f->nlevels - 1u, large = f->level[l].leaf && !last;
 		uint64_t fixed = PTK_X86_PAGE_PRESENT | PTK_X86_PAGE_ACCESSED;
 		uint64_t ps = last ? 0 : PTK_X86_PAGE_PSE;
+		struct ptk_walk_level *lv = &plan->lv[l];
 
-		plan->table_mask[l] = last ? 0 : fixed | ps | x86_reserved_mask(f, cpu, l, 0);
-		plan->table_value[l] = last ? 1 : fixed;
-		plan->table_addr[l] = PTK_X86_ADDR_MASK;
-		plan->leaf_mask[l] = f->level[l].leaf ? fixed | ps |
-				     x86_reserved_mask(f, cpu, l, ps) : 0;
-		plan->leaf_value[l] = f->level[l].leaf ? fixed | (large ? ps : 0) : 1;
-		plan->leaf_addr[l] = x86_addr_mask(f, l, true);
-		plan->attr_leaf[l] = PTK_X86_PAGE_GLOBAL | PTK_X86_PAGE_PKEY_MASK |
-				     PTK_X86_PAGE_PCD | PTK_X86_PAGE_PWT | x86_pat_bit(f, l);
+		lv->table_mask = last ? 0 : fixed | ps | x86_reserved_mask(f, cpu, l, 0);
+		lv->table_value = last ? 1 : fixed;
+		lv->table_addr = PTK_X86_ADDR_MASK;
+		lv->leaf_mask = f->level[l].leaf ? fixed | ps |
+				x86_reserved_mask(f, cpu, l, ps) : 0;
+		lv->leaf_value = f->level[l].leaf ? fixed | (large ? ps : 0) : 1;
+		lv->leaf_addr = x86_addr_mask(f, l, true);
+		lv->attr_leaf = PTK_X86_PAGE_GLOBAL | PTK_X86_PAGE_PKEY_MASK | PTK_X86_PAGE_PCD |
+				PTK_X86_PAGE_PWT | x86_pat_bit(f, l);
 	}
 	x86_plan_allow(cpu, plan);
 	/* Canonical halves, both served by CR3 (SDM §3.3.7.1). */

@@ -100,26 +100,28 @@ static bool plan_overlap(uint64_t mask_a, uint64_t value_a, uint64_t mask_b, uin
 static void walk_plan_levels(const struct ptk_format *f, struct ptk_walk_plan *plan)
 {
 	for (unsigned l = 0; l < f->nlevels; l++) {
-		plan->shift[l] = f->level[l].shift;
-		plan->index_mask[l] = (1ull << f->level[l].bits) - 1;
-		plan->offset_mask[l] = ptk_level_size(f, l) - 1;
+		plan->lv[l].shift = f->level[l].shift;
+		plan->lv[l].level = (uint8_t)l;
+		plan->lv[l].index_mask = (1ull << f->level[l].bits) - 1;
+		plan->lv[l].page_size = ptk_level_size(f, l);
+		plan->lv[l].offset_mask = plan->lv[l].page_size - 1;
 	}
-	/* The last level holds no tables, so the walk's loop needs no bound. */
-	plan->table_mask[f->nlevels - 1] = 0;
-	plan->table_value[f->nlevels - 1] = 1;
+	/* The last level holds no tables, so the walk's loop ends there. */
+	plan->lv[f->nlevels - 1].table_mask = 0;
+	plan->lv[f->nlevels - 1].table_value = 1;
 	for (unsigned l = 0; l < f->nlevels; l++) {
-		uint64_t below = l + 1u < f->nlevels ? plan->index_mask[l + 1] << f->entry_shift : 0;
-		uint64_t chunk_bits = plan->table_addr[l] & ~(PTK_CHUNK_SIZE - 1);
+		struct ptk_walk_level *lv = &plan->lv[l];
+		uint64_t below = l + 1u < f->nlevels ? lv[1].index_mask << f->entry_shift : 0;
+		uint64_t chunk_bits = lv->table_addr & ~(PTK_CHUNK_SIZE - 1);
 
 		/* A mask of every bit would leave walk_table_value() no value
 		 * that no entry has: such a level takes the full rules too. */
-		if ((plan->table_addr[l] & (below | 7)) || (plan->table_mask[l] | chunk_bits) == ~0ull ||
-		    plan_overlap(plan->table_mask[l], plan->table_value[l], plan->leaf_mask[l],
-				 plan->leaf_value[l])) {
-			plan->table_mask[l] = plan->leaf_mask[l] = 0;
-			plan->table_value[l] = plan->leaf_value[l] = 1;
+		if ((lv->table_addr & (below | 7)) || (lv->table_mask | chunk_bits) == ~0ull ||
+		    plan_overlap(lv->table_mask, lv->table_value, lv->leaf_mask, lv->leaf_value)) {
+			lv->table_mask = lv->leaf_mask = 0;
+			lv->table_value = lv->leaf_value = 1;
 		}
-		plan->table_chunk_mask[l] = plan->table_mask[l] | chunk_bits;
+		lv->table_chunk_mask = lv->table_mask | chunk_bits;
 	}
 }
 
@@ -135,13 +137,16 @@ static void walk_memo_reset(struct ptk_walk_cache *w, struct ptk_walk_plan *plan
 
 	w->memo = !(plan->attr_and & plan->attr_or);
 	for (unsigned l = 0; l < nlevels; l++) {
-		w->memo = w->memo && !(plan->attr_leaf[l] & (plan->attr_and | plan->attr_or)) &&
-			  (all | plan->attr_leaf[l]) != ~0ull && (all | plan->attr_leaf[l]) != 0;
-		w->leaf[l].key = ~0ull;
+		uint64_t leaf = plan->lv[l].attr_leaf;
+
+		w->memo = w->memo && !(leaf & (plan->attr_and | plan->attr_or)) &&
+			  (all | leaf) != ~0ull && (all | leaf) != 0;
+		plan->lv[l].memo.key = ~0ull;
 	}
 	if (!w->memo) {
 		plan->attr_and = plan->attr_or = 0;
-		memset(plan->attr_leaf, 0, sizeof(plan->attr_leaf));
+		for (unsigned l = 0; l < PTK_MAX_LEVELS; l++)
+			plan->lv[l].attr_leaf = 0;
 	}
 }
 
@@ -152,34 +157,37 @@ static void walk_memo_reset(struct ptk_walk_cache *w, struct ptk_walk_plan *plan
  * clear (above a small output-address size), passes no entry: ~mask is
  * no value of e & mask.  Such walks find their tables one at a time.
  */
-static uint64_t walk_table_value(const struct ptk_walk_plan *plan, unsigned l, uint64_t chunk)
+static uint64_t walk_table_value(const struct ptk_walk_level *lv, uint64_t chunk)
 {
-	uint64_t tm = plan->table_mask[l], tv = plan->table_value[l];
-	uint64_t chunk_bits = plan->table_addr[l] & ~(PTK_CHUNK_SIZE - 1);
+	uint64_t tm = lv->table_mask, tv = lv->table_value;
+	uint64_t chunk_bits = lv->table_addr & ~(PTK_CHUNK_SIZE - 1);
 
 	if (!(tv & ~tm) && !(chunk & ~chunk_bits) && (chunk & tm) == (tv & chunk_bits))
 		return tv | chunk;
-	return ~plan->table_chunk_mask[l];
+	return ~lv->table_chunk_mask;
 }
 
-/* The table values of the chunk the walker reads tables in. */
-static void walk_chunk_values(struct ptk_walk_cache *w, const struct ptk_walk_plan *plan,
-			      unsigned nlevels)
-{
-	for (unsigned l = 0; l < nlevels; l++)
-		w->table_value[l] = walk_table_value(plan, l, w->chunk);
-}
-
-/* Made again after ptk_machine_cpu(), whose caller may change registers. */
+/* Made again after ptk_machine_cpu(), whose caller may change registers.
+ * The walker forgets its chunk (the table values are the plan's): the
+ * next walk enters one. */
 static __attribute__((noinline)) void walk_plan_build(struct ptk_machine *m)
 {
 	const struct ptk_format *f = m->fmt;
+	struct ptk_walk_cache *w = &m->walk;
 
 	m->plan = (struct ptk_walk_plan){ .lo_last = 0 };
 	f->ops->walk_plan(f, &m->cpu, &m->plan);
 	walk_plan_levels(f, &m->plan);
-	walk_memo_reset(&m->walk, &m->plan, f->nlevels);
-	walk_chunk_values(&m->walk, &m->plan, f->nlevels);
+	walk_memo_reset(w, &m->plan, f->nlevels);
+	w->chunk = ~0ull;
+	w->root_room[0] = w->root_room[1] = 0;
+	w->root[0] = m->plan.lo_root;
+	w->root[1] = m->plan.hi_root;
+	for (unsigned h = 0; h < 2; h++) {
+		w->start[h] = (uint8_t)f->root_level[w->root[h]];
+		w->first[h] = &m->plan.lv[w->start[h]];
+	}
+	w->entry_shift = (uint8_t)f->entry_shift;
 	m->plan_valid = true;
 }
 
@@ -190,14 +198,23 @@ static __attribute__((noinline)) void walk_plan_build(struct ptk_machine *m)
  */
 static __attribute__((noinline)) bool walk_chunk_enter(struct ptk_machine *m, uint64_t pa)
 {
+	const struct ptk_format *f = m->fmt;
+	struct ptk_walk_cache *w = &m->walk;
 	uint64_t chunk = pa & ~(PTK_CHUNK_SIZE - 1);
 	uintptr_t slot = phys_slot(m->phys, chunk);
 
 	if (!slot || (slot & PTK_SLOT_PARTIAL) || (const uint8_t *)slot == m->phys->zero_chunk)
 		return false;
-	m->walk.chunk = chunk;
-	m->walk.bias = slot - chunk;
-	walk_chunk_values(&m->walk, &m->plan, m->fmt->nlevels);
+	w->chunk = chunk;
+	w->bias = slot - chunk;
+	for (unsigned l = 0; l < f->nlevels; l++)
+		m->plan.lv[l].chunk_value = walk_table_value(&m->plan.lv[l], chunk);
+	/* A root table larger than the chunk is never in it. */
+	for (unsigned h = 0; h < 2; h++) {
+		uint64_t span = m->plan.lv[w->start[h]].index_mask << f->entry_shift;
+
+		w->root_room[h] = span < PTK_CHUNK_SIZE ? PTK_CHUNK_SIZE - span : 0;
+	}
 	return true;
 }
 
@@ -259,16 +276,15 @@ static uint8_t walk_allowed(const struct ptk_walk_plan *plan, uint64_t and_bits,
 
 /* leaf_attrs() and the allow conditions, for a key not seen last at this
  * level.  Without a memo the slot is filled all the same, with key 1. */
-static __attribute__((noinline)) const struct ptk_walk_memo *
-leaf_memo_fill(struct ptk_machine *m, unsigned lvl, uint64_t and_bits, uint64_t or_bits,
-	       uint64_t e, uint64_t key)
+static __attribute__((noinline)) void leaf_memo_fill(struct ptk_machine *m, unsigned lvl,
+						     uint64_t and_bits, uint64_t or_bits,
+						     uint64_t e, uint64_t key)
 {
-	struct ptk_walk_memo *memo = &m->walk.leaf[lvl];
+	struct ptk_walk_memo *memo = &m->plan.lv[lvl].memo;
 
 	m->fmt->ops->leaf_attrs(&m->plan, lvl, and_bits, or_bits, e, &memo->acc);
 	memo->allowed = walk_allowed(&m->plan, and_bits, or_bits, e, &memo->acc);
 	memo->key = m->walk.memo ? key : 1;
-	return memo;
 }
 
 /*
@@ -276,48 +292,49 @@ leaf_memo_fill(struct ptk_machine *m, unsigned lvl, uint64_t and_bits, uint64_t 
  * the same as last time for the same bits at this level; an access they
  * do not clear goes to the format's full rules.
  */
-static inline int walk_fast_leaf(struct ptk_machine *m, const struct ptk_walk_plan *restrict plan,
+static inline int walk_fast_leaf(struct ptk_machine *m, const struct ptk_walk_level *lv,
 				 const struct ptk_walk_req *req, struct ptk_walk_result *restrict res,
-				 unsigned lvl, uint64_t and_bits, uint64_t or_bits,
-				 const struct ptk_walk_step *s)
+				 uint64_t and_bits, uint64_t or_bits, const struct ptk_walk_step *s,
+				 uint64_t e)
 {
-	uint64_t e = s->entry;
+	const struct ptk_walk_plan *plan = &m->plan;
 	uint64_t key = (and_bits & plan->attr_and) | (or_bits & plan->attr_or) |
-		       (e & plan->attr_leaf[lvl]);
-	const struct ptk_walk_memo *memo = &m->walk.leaf[lvl];
+		       (e & lv->attr_leaf);
+	unsigned lvl = lv->level;
 
 	res->level = (int)lvl;
-	res->page_size = plan->offset_mask[lvl] + 1;
+	res->page_size = lv->page_size;
 	res->fault = (struct ptk_fault){ .kind = PTK_FAULT_NONE, .level = -1 };
-	if (key != memo->key)
-		memo = leaf_memo_fill(m, lvl, and_bits, or_bits, e, key);
-	if (!(memo->allowed & (1u << PTK_WALK_ALLOW_INDEX(req->access, req->user)))) {
+	if (key != lv->memo.key)
+		leaf_memo_fill(m, lvl, and_bits, or_bits, e, key);
+	if (!(lv->memo.allowed & (1u << PTK_WALK_ALLOW_INDEX(req->access, req->user)))) {
 		if (fast_leaf_rules(m, req, res, lvl, and_bits, or_bits, s))
 			return -EFAULT;
 	} else {
-		res->acc = memo->acc;
+		res->acc = lv->memo.acc;
 		if (req->access == PTK_ACC_WRITE && !req->no_update)
 			walk_update(m, s, (e | plan->leaf_set_on_write) & ~plan->leaf_clear_on_write);
 	}
-	res->pa = (e & plan->leaf_addr[lvl]) | (req->va & plan->offset_mask[lvl]);
+	res->pa = (e & lv->leaf_addr) | (req->va & lv->offset_mask);
 	return 0;
 }
 
-/* The root table's entries all lie in the walker's chunk. */
-static inline bool walk_root_in_chunk(const struct ptk_machine *m, uint64_t table, uint64_t span)
+/* The half's root table lies in the walker's chunk, entries and all:
+ * one compare, as chunk is aligned and root_room leaves room for them. */
+static inline bool walk_root_in_chunk(const struct ptk_walk_cache *w, uint64_t table,
+				      unsigned half)
 {
-	return ((table & ~(PTK_CHUNK_SIZE - 1)) == m->walk.chunk) &&
-	       (((table + span) & ~(PTK_CHUNK_SIZE - 1)) == m->walk.chunk);
+	return table - w->chunk < w->root_room[half];
 }
 
 /* The same after moving to the root's chunk if need be.  Roots are the
  * caller's (an image's CR3 or TTBR): one that straddles two chunks is left
  * to the full rules, which read entry by entry. */
-static inline bool walk_root_reachable(struct ptk_machine *m, uint64_t table, uint64_t span)
+static inline bool walk_root_reachable(struct ptk_machine *m, uint64_t table, unsigned half)
 {
-	if (walk_root_in_chunk(m, table, span))
+	if (__builtin_expect(walk_root_in_chunk(&m->walk, table, half), 1))
 		return true;
-	return walk_chunk_enter(m, table) && walk_root_in_chunk(m, table, span);
+	return walk_chunk_enter(m, table) && walk_root_in_chunk(&m->walk, table, half);
 }
 
 /* An entry of 2^eshift bytes at host address p, zero-extended. */
@@ -345,52 +362,61 @@ static inline unsigned walk_lane(unsigned lvl, const unsigned eshift)
  * for the leaf's rules.  Tables are read in one chunk of RAM at a time:
  * bias turns their PAs into host addresses, and table_chunk_mask tests "a
  * plain table in this chunk" as one.  A plain table elsewhere moves the
- * chunk.  The plan and the result never alias (restrict), so the loop
- * keeps the plan in registers.  eshift, log2 of the entry bytes, is a
- * constant in each caller, so that each width gets its own loop.  Returns
- * 1 when the walk met something it leaves to the full rules.
+ * chunk.  lv walks the plan's levels beside s, so that a level's fields
+ * are at fixed offsets from one pointer; the result is restrict, so the
+ * stores to its steps do not make the loop read the plan again.  eshift,
+ * log2 of the entry bytes, is a constant in each caller, so that each
+ * width gets its own loop.  Returns 1 when the walk met something it
+ * leaves to the full rules.
  */
 static inline __attribute__((always_inline)) int
-walk_fast(struct ptk_machine *m, const struct ptk_walk_plan *restrict plan, uint64_t table,
-	  unsigned start, const struct ptk_walk_req *req, struct ptk_walk_result *restrict res,
-	  const unsigned eshift)
+walk_fast(struct ptk_machine *m, uint64_t table, unsigned half, const struct ptk_walk_req *req,
+	  struct ptk_walk_result *restrict res, const unsigned eshift)
 {
 	const uint64_t va = req->va;
-	uint64_t and_bits = ~0ull, or_bits = 0, e, bias;
+	const struct ptk_walk_level *lv = m->walk.first[half];
+	uint64_t and_bits = ~0ull, or_bits = 0, e, bias = m->walk.bias;
 	struct ptk_walk_step *restrict s = res->step;
-	unsigned lvl = start;
 
-	if (!walk_root_reachable(m, table, plan->index_mask[lvl] << eshift))
-		return 1;
 	for (;;) {
-		bias = m->walk.bias;
-		for (;;) {
-			uint64_t idx = (va >> plan->shift[lvl]) & plan->index_mask[lvl];
+		unsigned n;
+
+		/* Unrolled, lv and s advance by constant offsets, not adds. */
+		_Static_assert(PTK_MAX_LEVELS == 6, "the unroll count");
+#pragma GCC unroll 6
+		for (n = 0; n < PTK_MAX_LEVELS; n++) {
+			uint64_t idx = (va >> lv->shift) & lv->index_mask;
 			uint64_t pa = table + (idx << eshift);
 
 			s->entry_pa = pa;
-			s->level = (int)lvl;
+			s->level = lv->level;
 			s->index = (unsigned)idx;
 			e = walk_read((uintptr_t)(pa + bias), eshift);
 			s->entry = e;
 			and_bits &= e;
-			or_bits |= e << walk_lane(lvl, eshift);
-			if ((e & plan->table_chunk_mask[lvl]) != m->walk.table_value[lvl])
+			or_bits |= e << walk_lane(lv->level, eshift);
+			if ((e & lv->table_chunk_mask) != lv->chunk_value)
 				break;
-			table = e & plan->table_addr[lvl];
-			lvl++, s++;
+			table = e & lv->table_addr;
+			s++, lv++;
 		}
-		if ((e & plan->leaf_mask[lvl]) == plan->leaf_value[lvl])
-			break;
-		if ((e & plan->table_mask[lvl]) != plan->table_value[lvl])
+		/* Never: the last level holds no tables (walk_plan_levels). */
+		if (n == PTK_MAX_LEVELS)
 			return 1;
-		table = e & plan->table_addr[lvl];
+		if ((e & lv->leaf_mask) == lv->leaf_value)
+			break;
+		if ((e & lv->table_mask) != lv->table_value)
+			return 1;
+		table = e & lv->table_addr;
 		if (!walk_chunk_enter(m, table))
 			return 1;
-		lvl++, s++;
+		bias = m->walk.bias;
+		s++, lv++;
 	}
-	res->nsteps = lvl + 1 - start;
-	return walk_fast_leaf(m, plan, req, res, lvl, and_bits, or_bits, s);
+	/* The first step holds the start: read back, it needs no register
+	 * through the loop. */
+	res->nsteps = lv->level + 1u - (unsigned)res->step[0].level;
+	return walk_fast_leaf(m, lv, req, res, and_bits, or_bits, s, e);
 }
 
 /* Before the plan is made, or when the caller asks for the full rules. */
@@ -411,23 +437,27 @@ int ptk_translate(struct ptk_machine *m, const struct ptk_pgtable *pt,
 		  const struct ptk_walk_req *req, struct ptk_walk_result *res)
 {
 	const struct ptk_walk_plan *plan = &m->plan;
-	uint64_t va = req->va;
-	unsigned root;
+	uint64_t va = req->va, table;
+	unsigned half, root;
 	int rc;
 
 	if (__builtin_expect(!m->plan_valid || req->slow, 0))
 		return translate_unplanned(m, pt, req, res);
 	if (va <= plan->lo_last)
-		root = plan->lo_root;
+		half = 0;
 	else if (va >= plan->hi_first && va <= plan->hi_last)
-		root = plan->hi_root;
+		half = 1;
 	else
+		return translate_slow(m, pt, req, res);
+	root = m->walk.root[half];
+	table = pt->root[root];
+	if (!walk_root_reachable(m, table, half))
 		return translate_slow(m, pt, req, res);
 	res->va = va;
 	res->root = root;
-	if (m->fmt->entry_shift == 3)
-		rc = walk_fast(m, plan, pt->root[root], m->fmt->root_level[root], req, res, 3);
+	if (m->walk.entry_shift == 3)
+		rc = walk_fast(m, table, half, req, res, 3);
 	else
-		rc = walk_fast(m, plan, pt->root[root], m->fmt->root_level[root], req, res, 2);
+		rc = walk_fast(m, table, half, req, res, 2);
 	return rc <= 0 ? rc : translate_slow(m, pt, req, res);
 }

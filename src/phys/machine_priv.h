@@ -10,16 +10,15 @@
 struct ptk_pgtable;
 
 /* What the walker (mmu/walk.c) remembers between translations. */
-struct ptk_walk_memo {
-	uint64_t key;			/* the leaf's bits leaf_attrs() reads */
-	struct ptk_walk_acc acc;	/* and what it made of them */
-	uint8_t allowed;		/* the plan's allow[i] held: bit i */
-};
-
 struct ptk_walk_cache {
 	uint64_t chunk, bias;		/* backed chunk the tables were last in, host - PA */
-	uint64_t table_value[PTK_MAX_LEVELS];	/* the plan's table_value | chunk */
-	struct ptk_walk_memo leaf[PTK_MAX_LEVELS];	/* the last plain leaf per level */
+	/* Per half of the plan (lo, hi): root tables starting less than
+	 * root_room bytes into the chunk lie in it whole (0 until a chunk is
+	 * entered); the half's root and its first level. */
+	uint64_t root_room[2];
+	const struct ptk_walk_level *first[2];	/* = &plan.lv[start] */
+	uint8_t root[2], start[2];
+	uint8_t entry_shift;		/* the format's, at hand */
 	bool memo;			/* the plan's attr_* bits key leaf_attrs() */
 };
 
