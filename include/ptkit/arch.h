@@ -276,6 +276,23 @@ struct ptk_va_range { uint64_t start, end; };	/* end inclusive */
 
 struct ptk_format;
 
+/*
+ * One entry of a leaf replicated over an aligned run of entries that all
+ * hold the same descriptor, the whole page's base (ARM's short
+ * descriptors: a 16 MiB supersection is 16 first-level entries, a 64 KiB
+ * large page 16 second-level ones; ARMv7-A ARM B3.5.1).  Unlike the
+ * Contiguous hint, an entry of such a run does not say its own part, so
+ * it cannot be changed alone: the engine rewrites the run as plain leaves
+ * first (see ops->unreplicate).
+ */
+struct ptk_replica {
+	uint64_t plain;		/* the leaf that maps just this entry's span, with
+				 * the same attributes, as the engine writes it */
+	uint64_t pa;		/* the whole page's base, for messages */
+	const char *kind;	/* what the run is: "supersection" */
+	const char *why;	/* no plain leaf can say it: why (plain is 0) */
+};
+
 struct ptk_format_ops {
 	/* Which root serves this VA, or a fault (non-canonical, address size). */
 	int (*select_root)(const struct ptk_format *f, const struct ptk_cpu *cpu,
@@ -348,6 +365,13 @@ struct ptk_format_ops {
 	/* The hardware's copy of an entry the engine writes at a level with
 	 * hw_off (Linux's set_pte_ext(): the hardware pte from Linux's). */
 	uint64_t (*hw_entry)(const struct ptk_format *f, unsigned lvl, uint64_t raw);
+	/* Entry idx of a table at level lvl, raw as the engine reads it and
+	 * hw the hardware's copy (at a level with hw_off; else raw): 0 if it
+	 * is not part of a replicated run; else the run's length in entries
+	 * (a power of two, the run aligned to it), with *rep filled.
+	 * Optional: formats without replicated leaves. */
+	unsigned (*unreplicate)(const struct ptk_format *f, unsigned lvl, unsigned idx,
+				uint64_t raw, uint64_t hw, struct ptk_replica *rep);
 };
 
 /* How a format's Linux ptdump (its note_page()) differs from x86's. */

@@ -657,6 +657,76 @@ static uint64_t sd_hw_entry(const struct ptk_format *f, unsigned lvl, uint64_t r
 	return lvl ? sd_set_pte_ext((uint32_t)raw) : raw;
 }
 
+/*
+ * Supersections and large pages (ARMv7-A ARM B3.5.1) are replicated: the
+ * same descriptor in 16 consecutive entries, each holding the 16 MiB (64
+ * KiB) base, and a TLB may hold the whole page from any of them, so the
+ * engine cannot change one entry alone.  It unfolds the run first: entry
+ * i becomes the plain leaf of what it translates, base + i x its span.
+ *
+ * A supersection's entry i: the section at base + i MiB with every other
+ * bit kept (AP, TEX, C, B, XN, PXN, S, nG, NS and bit 9): a supersection
+ * is in domain 0 (B3.7.3), which the section gets from bits 8:5 = 0, and
+ * bits 23:20 become PA[23:20].  A section encodes 32 bits of PA only: a
+ * supersection whose PA[39:32] (bits 23:20 and 8:5) is not 0 has no
+ * sections.
+ *
+ * A large page's entry i, hand-written in the hardware table under an
+ * empty Linux pte: the Linux pte whose set_pte_ext() is the small page of
+ * the same attributes at base + i x 4 KiB (XN from bit 15 to bit 0, TEX
+ * from 14:12 to 8:6), young and dirty as a section decodes, L_PTE_RDONLY
+ * for AP[2].  Linux's ptes say only part of what a hardware page can
+ * (AP[0] always, TEX[2:1] = 0, nG exactly for PL0 access): a large page
+ * outside that has no Linux ptes.
+ */
+static unsigned sd_unreplicate(const struct ptk_format *f, unsigned lvl, unsigned idx,
+			       uint64_t raw, uint64_t hw, struct ptk_replica *rep)
+{
+	uint32_t e = (uint32_t)raw, h = (uint32_t)hw, pa, small, l;
+	const uint32_t same = PTK_ARM32_SD_PTE_B | PTK_ARM32_SD_PTE_C | PTK_ARM32_SD_PTE_AP0 |
+			      PTK_ARM32_SD_PTE_AP1 | PTK_ARM32_SD_PTE_APX | PTK_ARM32_SD_PTE_S |
+			      PTK_ARM32_SD_PTE_NG;
+
+	(void)f;
+	*rep = (struct ptk_replica){ 0 };
+	if (!lvl) {
+		if (!(e & PTK_ARM32_SD_L1_SECT) || !(e & PTK_ARM32_SD_SECT_SUPER))
+			return 0;
+		rep->kind = "supersection";
+		rep->pa = ptk_arm32_sd_supersection_pa(e);
+		if (rep->pa >> 32) {
+			rep->why = "its PA[39:32] is not 0 and a section cannot map a PA above "
+				   "4 GiB";
+			return 16;
+		}
+		rep->plain = (e & ~(PTK_ARM32_SD_SUPER_ADDR_MASK | PTK_ARM32_SD_SECT_SUPER)) |
+			     (uint32_t)(rep->pa + ((uint64_t)(idx & 15) << 20));
+		return 16;
+	}
+	/* A Linux pte rules its hardware copy; only an empty one may sit
+	 * over a hand-written large page. */
+	if (e || (h & PTK_ARM32_SD_L2_TYPE_MASK) != PTK_ARM32_SD_L2_LARGE)
+		return 0;
+	rep->kind = "large page";
+	rep->pa = h & PTK_ARM32_SD_LARGE_ADDR_MASK;
+	pa = (uint32_t)rep->pa + ((idx & 15u) << 12);
+	small = pa | PTK_ARM32_SD_L2_SMALL | (h & same) | ((h >> 12) & 7u) << 6 |
+		((h & PTK_ARM32_SD_LARGE_XN) ? PTK_ARM32_SD_PTE_XN : 0);
+	l = pa | PTK_ARM32_L_PTE_PRESENT | PTK_ARM32_L_PTE_YOUNG | PTK_ARM32_L_PTE_DIRTY |
+	    (uint32_t)sd_tre_index(h, PTK_ARM32_SD_LARGE_TEX0) << PTK_ARM32_L_PTE_MT_SHIFT |
+	    ((h & PTK_ARM32_SD_PTE_APX) ? PTK_ARM32_L_PTE_RDONLY : 0) |
+	    ((h & PTK_ARM32_SD_PTE_AP1) ? PTK_ARM32_L_PTE_USER : 0) |
+	    ((h & PTK_ARM32_SD_LARGE_XN) ? PTK_ARM32_L_PTE_XN : 0) |
+	    ((h & PTK_ARM32_SD_PTE_S) ? PTK_ARM32_L_PTE_SHARED : 0);
+	if (sd_set_pte_ext(l) != small) {
+		rep->why = "a Linux pte cannot say its attributes (AP[0] clear, TEX[2:1] set, "
+			   "or nG not exactly for PL0 access)";
+		return 16;
+	}
+	rep->plain = l;
+	return 16;
+}
+
 static void sd_decode_section(uint32_t e, struct ptk_desc *d)
 {
 	struct sd_leaf l;
@@ -893,6 +963,7 @@ const struct ptk_format_ops ptk_sd_ops = {
 	.mk_leaf = sd_mk_leaf,
 	.decode = sd_decode,
 	.hw_entry = sd_hw_entry,
+	.unreplicate = sd_unreplicate,
 	.bus_fault = sd_bus_fault,
 	.describe = sd_describe,
 	.ptdump_val = sd_ptdump_val,

@@ -187,6 +187,32 @@ static bool act_leaf_run(struct range_ctx *c, unsigned lvl, struct table_view *t
 	return true;
 }
 
+#define RUN_MAX 128	/* the longest contiguous or replicated run rewritten */
+
+/*
+ * Rewrite entries [first, first + n) of a table, whose VAs start at
+ * run_va, with val[]: break-before-make (Arm ARM D8.14.1, ARMv7-A ARM
+ * B3.10.1): every entry made invalid, the TLB flushed over the run, then
+ * the new values written.  Returns the change in the table's live entries.
+ */
+static int rewrite_run(struct range_ctx *c, unsigned lvl, struct table_view *tv,
+		       unsigned first, unsigned n, uint64_t run_va, const uint64_t *val)
+{
+	const struct ptk_format *f = c->f;
+	int delta = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		delta -= table_get(f, tv->bytes, first + i) != 0;
+		table_put(f, lvl, tv->bytes, first + i, 0);
+	}
+	pgtable_flush(c->pt, run_va, n * ptk_level_size(f, lvl));
+	for (unsigned i = 0; i < n; i++) {
+		delta += val[i] != 0;
+		table_put(f, lvl, tv->bytes, first + i, val[i]);
+	}
+	return delta;
+}
+
 /*
  * Before unmap or protect change part of a contiguous group, the whole group
  * loses the hint: every entry of a group must agree (Arm ARM D8.7.1), and
@@ -197,25 +223,21 @@ static void unfold_group(struct range_ctx *c, unsigned lvl, struct table_view *t
 			 unsigned first, unsigned cont, uint64_t group_va)
 {
 	const struct ptk_format *f = c->f;
-	uint64_t span = ptk_level_size(f, lvl), saved[128];
+	uint64_t val[RUN_MAX];
 
-	for (unsigned i = 0; i < cont && i < 128; i++) {
-		saved[i] = table_get(f, tv->bytes, first + i);
-		table_put(f, lvl, tv->bytes, first + i, 0);
-	}
-	pgtable_flush(c->pt, group_va, cont * span);
-	for (unsigned i = 0; i < cont && i < 128; i++) {
+	for (unsigned i = 0; i < cont; i++) {
+		uint64_t e = table_get(f, tv->bytes, first + i);
 		struct ptk_desc d;
-		uint64_t e = saved[i];
 
 		f->ops->decode(f, lvl, e, &d);
+		val[i] = e;
 		if (d.type == PTK_DESC_LEAF && (d.prot.flags & PTK_PROT_CONT)) {
 			d.prot.flags &= ~PTK_PROT_CONT;
-			f->ops->mk_leaf(f, lvl, d.addr, &d.prot, &e);
-			e |= saved[i] & f->leaf_sw_keep;
+			f->ops->mk_leaf(f, lvl, d.addr, &d.prot, &val[i]);
+			val[i] |= e & f->leaf_sw_keep;
 		}
-		table_put(f, lvl, tv->bytes, first + i, e);
 	}
+	rewrite_run(c, lvl, tv, first, cont, group_va, val);
 }
 
 /* The groups at either end of [va, last] that the range cuts. */
@@ -226,7 +248,7 @@ static void unfold_cut_groups(struct range_ctx *c, unsigned lvl, struct table_vi
 	unsigned cont = contig_entries(f, lvl);
 	uint64_t span = ptk_level_size(f, lvl), gsize, ends[2] = { va, last };
 
-	if (c->planning || c->op == RANGE_MAP || !cont || cont > 128)
+	if (c->planning || c->op == RANGE_MAP || !cont || cont > RUN_MAX)
 		return;
 	gsize = cont * span;
 	for (int k = 0; k < 2; k++) {
@@ -241,6 +263,81 @@ static void unfold_cut_groups(struct range_ctx *c, unsigned lvl, struct table_vi
 			continue;	/* covered whole: no cut */
 		unfold_group(c, lvl, tv, first, cont, g);
 	}
+}
+
+/* Entry idx of a real table as part of a replicated run: its length, 0 if
+ * it is none (ops->unreplicate, with the hardware's copy of the entry). */
+static unsigned replica_of(const struct range_ctx *c, unsigned lvl, const uint8_t *t,
+			   unsigned idx, struct ptk_replica *rep)
+{
+	const struct ptk_format *f = c->f;
+	uint64_t raw = table_get(f, t, idx);
+	uint64_t hw = f->level[lvl].hw_off ? table_get(f, t + f->level[lvl].hw_off, idx) : raw;
+	unsigned n = f->ops->unreplicate(f, lvl, idx, raw, hw, rep);
+
+	/* A run the format could not have meant: leave it alone. */
+	if (n > RUN_MAX || (n & (n - 1)) || n > ptk_entries_per_table(f, lvl))
+		return 0;
+	return n;
+}
+
+/*
+ * A supersection or a large page (ARMv7-A ARM B3.5.1: one descriptor
+ * replicated in 16 aligned entries, each holding the whole page's base)
+ * met at entry idx by an operation on [start, last].  No entry of such a
+ * run may change alone: the TLB may hold the whole page from any of them.
+ *
+ *  - map: the run is a mapping; the map conflicts (*d made a leaf);
+ *  - unmap covering the run whole: the run is cleared as a whole, every
+ *    entry and its hardware copy, whatever its PA;
+ *  - otherwise (unmap cutting it, protect): the run is unfolded first,
+ *    each entry rewritten as the plain leaf of what it maps (the format's
+ *    unreplicate()), through invalid entries and a TLB flush, then acted
+ *    on as any leaf: a section or page covered whole is cleared or
+ *    reprotected, one the range cuts is split.  When an entry of the run
+ *    has no plain leaf (a supersection above 4 GiB), planning refuses
+ *    with -EINVAL before anything is written.
+ *
+ * Planning sees the entry as the act pass will have made it (*raw, *d);
+ * the act pass adds the change in live entries to *delta.
+ */
+static int replicated_run(struct range_ctx *c, unsigned lvl, struct table_view *tv,
+			  unsigned idx, uint64_t va, uint64_t start, uint64_t last,
+			  uint64_t *raw, struct ptk_desc *d, int *delta)
+{
+	const struct ptk_format *f = c->f;
+	struct ptk_replica rep;
+	unsigned n = replica_of(c, lvl, tv->bytes, idx, &rep), first = idx & ~(n - 1);
+	uint64_t size = (uint64_t)n * ptk_level_size(f, lvl), run_va = va & ~(size - 1);
+	uint64_t val[RUN_MAX];
+	bool clear = c->op == RANGE_UNMAP && run_va >= start && run_va + size - 1 <= last;
+
+	if (!n)
+		return 0;
+	if (c->op == RANGE_MAP) {
+		if (!rep.why)
+			f->ops->decode(f, lvl, rep.plain, d);
+		d->type = PTK_DESC_LEAF;
+		return 0;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct ptk_replica r;
+
+		val[i] = table_get(f, tv->bytes, first + i);
+		if (!replica_of(c, lvl, tv->bytes, first + i, &r))
+			continue;
+		if (!clear && r.why)
+			return ptk_err(&c->pt->m->err, -EINVAL,
+				       "the %s at %#llx (PA %#llx) cannot be unfolded into "
+				       "smaller leaves: %s", r.kind, (unsigned long long)run_va,
+				       (unsigned long long)r.pa, r.why);
+		val[i] = clear ? 0 : r.plain;
+	}
+	if (!c->planning)
+		*delta += rewrite_run(c, lvl, tv, first, n, run_va, val);
+	*raw = val[idx - first];
+	f->ops->decode(f, lvl, *raw, d);
+	return 0;
 }
 
 /*
@@ -492,10 +589,12 @@ static int range_table(struct range_ctx *c, unsigned lvl, struct table_view *tv,
 {
 	const struct ptk_format *f = c->f;
 	int delta = 0, rc = 0;
+	uint64_t start;
 
 	if (plan_all_leaves(c, lvl, tv, va, last) || act_leaf_run(c, lvl, tv, va, last))
 		return 0;
 	unfold_cut_groups(c, lvl, tv, va, last);
+	start = va;
 	for (;;) {
 		uint64_t sub_last = va | (ptk_level_size(f, lvl) - 1);
 		unsigned idx = ptk_level_index(f, lvl, va);
@@ -506,6 +605,12 @@ static int range_table(struct range_ctx *c, unsigned lvl, struct table_view *tv,
 		if (sub_last > last)
 			sub_last = last;
 		view_entry(c, tv, lvl, idx, &raw, &d);
+		if (tv->bytes && f->ops->unreplicate) {
+			rc = replicated_run(c, lvl, tv, idx, va, start, last, &raw, &d,
+					    &delta);
+			if (rc)
+				return rc;
+		}
 		stale = empty_shared_table(c, lvl, &d) ? d.addr : 0;
 		if (stale)
 			d.type = PTK_DESC_INVALID;

@@ -45,4 +45,27 @@ check "PD0: section translation fault" out_has "=> fault: not present, FSR 0x5"
 script 'machine arm32 foo ram=0x60000000+256M'
 check "unknown variant refused" err_has "arm32 foo: the variant is 'lpae'"
 
+# A hand-written supersection (16 replicated L1 entries, 0xc00..0xc0f):
+# protect and unmap inside it unfold it into 16 sections first, then split.
+ss=$(printf ' 0x6004040e%.0s' $(seq 16))
+script 'machine arm32 ram=0x60000000+256M' 'pgd_alloc k' \
+       "write 0x6ffff000$ss width=4" \
+       'translate k 0xc0123456 r' \
+       'protect k 0xc0100000 4K prot=rgad' \
+       'translate k 0xc0100000 r' 'translate k 0xc0100000 w' \
+       'unmap k 0xc0200000 4K' \
+       'translate k 0xc0200000 r' 'translate k 0xc0201000 w' 'translate k 0xc0f00000 r'
+check "supersection script: exit 0" rc_is 0
+check "supersection: 16M page" out_has "=> pa 0x60123456 (16M page"
+check "protect inside it: read-only 4K" out_has "=> pa 0x60100000 (4K page, effective r---g--)"
+check "protect inside it: write faults" out_has "=> fault: write to read-only page at pte (level 2), FSR 0x80f"
+check "unmap inside it: that 4K gone" out_has "=> fault: not present at pte (level 2), FSR 0x7"
+check "unmap inside it: the next 4K stays" out_has "=> pa 0x60201000 (4K page"
+check "unfolded: entry 15 a section at +15M" out_has "= 0x0000000060f0040e  SECTION DOMAIN=0 AP=001 TEX=0 C B -> page 0x60f00000 (1M)"
+# Above 4 GiB (PA[35:32] = 1): no section can say it; refused, unchanged.
+ss=$(printf ' 0x6014040e%.0s' $(seq 16))
+script 'machine arm32 ram=0x60000000+256M' 'pgd_alloc k' \
+       "write 0x6ffff000$ss width=4" 'protect k 0xc0100000 4K prot=rgad'
+check "high supersection: refused" err_has "the supersection at 0xc0000000 (PA 0x160000000) cannot be unfolded into smaller leaves: its PA[39:32] is not 0"
+
 finish

@@ -60,15 +60,12 @@ static void map(struct ptk_diff_round *d)
 
 static uint32_t rd32(struct ptk_diff_round *d, uint64_t pa)
 {
-	uint32_t v = 0;
-
-	assert_int_equal(ptk_phys_read(ptk_machine_phys(d->m), pa, &v, 4), 0);
-	return v;
+	return ptk_test_rd32(d->m, pa);
 }
 
 static void wr32(struct ptk_diff_round *d, uint64_t pa, uint32_t v)
 {
-	assert_int_equal(ptk_phys_write(ptk_machine_phys(d->m), pa, &v, 4), 0);
+	ptk_test_wr32(d->m, pa, v);
 }
 
 static uint32_t random_attr(struct ptk_diff_round *d, bool sect)

@@ -170,6 +170,29 @@ void ptk_test_check_fast_path(struct ptk_machine *m, const struct ptk_pgtable *p
 			 (unsigned long long)slow.pa);
 }
 
+int ptk_test_walk(struct ptk_machine *m, const struct ptk_pgtable *pt, uint64_t va,
+		  enum ptk_access acc, bool user, struct ptk_walk_result *res)
+{
+	struct ptk_walk_req req = { .va = va, .access = acc, .user = user, .no_update = true };
+	int rc = ptk_translate(m, pt, &req, res);
+
+	ptk_test_check_fast_path(m, pt, &req, res);
+	return rc;
+}
+
+uint32_t ptk_test_rd32(struct ptk_machine *m, uint64_t pa)
+{
+	uint32_t v = 0;
+
+	assert_int_equal(ptk_phys_read(ptk_machine_phys(m), pa, &v, 4), 0);
+	return v;
+}
+
+void ptk_test_wr32(struct ptk_machine *m, uint64_t pa, uint32_t v)
+{
+	assert_int_equal(ptk_phys_write(ptk_machine_phys(m), pa, &v, 4), 0);
+}
+
 char *ptk_test_read_source_file(const char *rel)
 {
 	const char *dir = getenv("PTK_SOURCE_DIR");

@@ -54,6 +54,16 @@ struct ptk_machine *ptk_test_machine(const char *format, const struct ptk_phys_r
 void ptk_test_check_fast_path(struct ptk_machine *m, const struct ptk_pgtable *pt,
 			      const struct ptk_walk_req *req, const struct ptk_walk_result *fast);
 
+/* A walk that updates nothing, checked against the full rules
+ * (ptk_test_check_fast_path); ptk_translate's return. */
+int ptk_test_walk(struct ptk_machine *m, const struct ptk_pgtable *pt, uint64_t va,
+		  enum ptk_access acc, bool user, struct ptk_walk_result *res);
+
+/* A 32-bit word of simulated RAM (ARM's short descriptors), read or
+ * written; fails the test if the address is not RAM. */
+uint32_t ptk_test_rd32(struct ptk_machine *m, uint64_t pa);
+void ptk_test_wr32(struct ptk_machine *m, uint64_t pa, uint32_t v);
+
 /* The two VA regions a format's trees map: each root's (a root's ends where
  * the next root's begins, as ARMv7 LPAE's TTBR0 at 0xC0000000), or the two
  * canonical halves of a single root (x86). */

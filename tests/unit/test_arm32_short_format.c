@@ -140,17 +140,13 @@ static struct fx setup(void)
 
 static void put(struct fx *fx, uint64_t pa, uint32_t v)
 {
-	assert_int_equal(ptk_phys_write(ptk_machine_phys(fx->m), pa, &v, 4), 0);
+	ptk_test_wr32(fx->m, pa, v);
 }
 
 static int walk(struct fx *fx, uint32_t va, enum ptk_access acc, bool user,
 		struct ptk_walk_result *res)
 {
-	struct ptk_walk_req req = { .va = va, .access = acc, .user = user, .no_update = true };
-	int rc = ptk_translate(fx->m, fx->pt, &req, res);
-
-	ptk_test_check_fast_path(fx->m, fx->pt, &req, res);
-	return rc;
+	return ptk_test_walk(fx->m, fx->pt, va, acc, user, res);
 }
 
 static void expect_size(struct fx *fx, uint32_t va, uint64_t page_size)
