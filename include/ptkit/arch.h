@@ -77,6 +77,13 @@ struct ptk_level_geom {
 				 * parent entries, linked together (Linux's pmd pair) */
 	uint16_t hw_off;	/* the hardware's copy of each entry, from
 				 * ops->hw_entry(), lies hw_off bytes above it */
+	/* Entries that may be one of a replicated run (ops->unreplicate):
+	 * (e & replica_mask) == replica_value and, where the level keeps
+	 * hardware copies, (hw & replica_hw_mask) == replica_hw_value.  A
+	 * cheap filter on the entry first, so that the engine reads the copy
+	 * and asks the format only about candidates; both masks 0: no such
+	 * entries at this level (the only choice without ops->unreplicate). */
+	uint32_t replica_mask, replica_value, replica_hw_mask, replica_hw_value;
 };
 
 /* Control state of the CPU that affects translation.  Root registers

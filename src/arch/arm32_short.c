@@ -1008,11 +1008,17 @@ static void sd_fill(struct ptk_format *f, unsigned n)
 			/* 4096 x 1 MiB, 16 KiB (both TTBR0's, whatever N, and
 			 * TTBR1's are allocated whole: TTBR0 indexes its first
 			 * 16K >> N bytes). */
-			{ "L1", 20, 12, true, PTK_PGD, .table_shift = 14, .alloc_shift = 14 },
+			{ "L1", 20, 12, true, PTK_PGD, .table_shift = 14, .alloc_shift = 14,
+			  .replica_mask = PTK_ARM32_SD_L1_SECT | PTK_ARM32_SD_SECT_SUPER,
+			  .replica_value = PTK_ARM32_SD_L1_SECT | PTK_ARM32_SD_SECT_SUPER },
 			/* 256 x 4 KiB, 1 KiB; a page holds a pair of them and
 			 * their hardware copies (PTE_HWTABLE_OFF). */
 			{ "L2", 12, 8, true, PTK_PTE, .table_shift = 10, .alloc_shift = 12,
-			  .share_shift = 1, .hw_off = PTK_ARM32_PTE_HWTABLE_OFF },
+			  .share_shift = 1, .hw_off = PTK_ARM32_PTE_HWTABLE_OFF,
+			  /* a large page only under an empty Linux pte */
+			  .replica_mask = UINT32_MAX, .replica_value = 0,
+			  .replica_hw_mask = PTK_ARM32_SD_L2_TYPE_MASK,
+			  .replica_hw_value = PTK_ARM32_SD_L2_LARGE },
 		},
 		/* pgtable-2level.h: pgd = the first level (in pairs), p4d, pud
 		 * and pmd folded into it, pte = the second level. */

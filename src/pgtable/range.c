@@ -267,13 +267,29 @@ static void unfold_cut_groups(struct range_ctx *c, unsigned lvl, struct table_vi
 
 /* Entry idx of a real table as part of a replicated run: its length, 0 if
  * it is none (ops->unreplicate, with the hardware's copy of the entry). */
+/* The geometry's cheap test on the entry itself (before its hardware
+ * copy is read): may it be one of a replicated run? */
+static inline bool may_replicate(const struct ptk_level_geom *g, uint64_t raw)
+{
+	return (g->replica_mask || g->replica_hw_mask) && (raw & g->replica_mask) == g->replica_value;
+}
+
 static unsigned replica_of(const struct range_ctx *c, unsigned lvl, const uint8_t *t,
 			   unsigned idx, struct ptk_replica *rep)
 {
 	const struct ptk_format *f = c->f;
-	uint64_t raw = table_get(f, t, idx);
-	uint64_t hw = f->level[lvl].hw_off ? table_get(f, t + f->level[lvl].hw_off, idx) : raw;
-	unsigned n = f->ops->unreplicate(f, lvl, idx, raw, hw, rep);
+	const struct ptk_level_geom *g = &f->level[lvl];
+	uint64_t raw = table_get(f, t, idx), hw = raw;
+	unsigned n;
+
+	if (!may_replicate(g, raw))
+		return 0;
+	if (g->hw_off) {
+		hw = table_get(f, t + g->hw_off, idx);
+		if ((hw & g->replica_hw_mask) != g->replica_hw_value)
+			return 0;
+	}
+	n = f->ops->unreplicate(f, lvl, idx, raw, hw, rep);
 
 	/* A run the format could not have meant: leave it alone. */
 	if (n > RUN_MAX || (n & (n - 1)) || n > ptk_entries_per_table(f, lvl))
@@ -301,9 +317,10 @@ static unsigned replica_of(const struct range_ctx *c, unsigned lvl, const uint8_
  * Planning sees the entry as the act pass will have made it (*raw, *d);
  * the act pass adds the change in live entries to *delta.
  */
-static int replicated_run(struct range_ctx *c, unsigned lvl, struct table_view *tv,
-			  unsigned idx, uint64_t va, uint64_t start, uint64_t last,
-			  uint64_t *raw, struct ptk_desc *d, int *delta)
+static __attribute__((noinline, cold))
+int replicated_run(struct range_ctx *c, unsigned lvl, struct table_view *tv, unsigned idx,
+		   uint64_t va, uint64_t start, uint64_t last, uint64_t *raw, struct ptk_desc *d,
+		   int *delta)
 {
 	const struct ptk_format *f = c->f;
 	struct ptk_replica rep;
@@ -605,7 +622,7 @@ static int range_table(struct range_ctx *c, unsigned lvl, struct table_view *tv,
 		if (sub_last > last)
 			sub_last = last;
 		view_entry(c, tv, lvl, idx, &raw, &d);
-		if (tv->bytes && f->ops->unreplicate) {
+		if (tv->bytes && may_replicate(&f->level[lvl], raw)) {
 			rc = replicated_run(c, lvl, tv, idx, va, start, last, &raw, &d,
 					    &delta);
 			if (rc)
