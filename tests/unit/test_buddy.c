@@ -551,6 +551,12 @@ static void gfp_names(void **state)
 	assert_string_equal(buf, "GFP_KERNEL|__GFP_ZERO");
 	ptk_gfp_format(PTK_GFP_HIGHUSER_MOVABLE, buf, sizeof(buf));
 	assert_string_equal(buf, "GFP_HIGHUSER_MOVABLE");
+	/* 6.1's __def_gfpflag_names ends with __GFP_ZEROTAGS (0x800000);
+	 * bits past it (KASAN, lockdep: 0 in this configuration) stay hex */
+	ptk_gfp_format(PTK_GFP_KERNEL | PTK___GFP_ZEROTAGS | 0x1000000u, buf, sizeof(buf));
+	assert_string_equal(buf, "GFP_KERNEL|__GFP_ZEROTAGS|0x1000000");
+	assert_int_equal(ptk_gfp_parse("__GFP_ZEROTAGS", &gfp, NULL), 0);
+	assert_int_equal(gfp, 0x800000u);
 	assert_int_equal(ptk_gfp_parse("GFP_USER | __GFP_ZERO", &gfp, NULL), 0);
 	assert_int_equal(gfp, PTK_GFP_USER | PTK___GFP_ZERO);
 	assert_int_equal(ptk_gfp_parse("0xcc0", &gfp, NULL), 0);
