@@ -79,6 +79,7 @@ const char *ptk_migratetype_name(enum ptk_migratetype mt);
 #define PTK___GFP_HARDWALL		0x100000u
 #define PTK___GFP_THISNODE		0x200000u
 #define PTK___GFP_ACCOUNT		0x400000u
+#define PTK___GFP_ZEROTAGS		0x800000u
 
 #define PTK___GFP_RECLAIM	(PTK___GFP_DIRECT_RECLAIM | PTK___GFP_KSWAPD_RECLAIM)
 #define PTK_GFP_ATOMIC		(PTK___GFP_HIGH | PTK___GFP_ATOMIC | PTK___GFP_KSWAPD_RECLAIM)

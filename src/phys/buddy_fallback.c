@@ -109,7 +109,8 @@ single_page:
  * pageblock with most free pages), or for a movable request that may not
  * claim the block, the smallest one that fits, so that a movable
  * allocation fragments as little as it can.  ALLOC_NOFRAGMENT allows only
- * whole pageblocks.
+ * whole pageblocks to a request smaller than one; a larger request keeps
+ * its own order as the floor.
  */
 bool __rmqueue_fallback(struct ptk_buddy *b, struct zone *z, unsigned int order, int start_mt,
 			unsigned int alloc_flags)
@@ -118,7 +119,7 @@ bool __rmqueue_fallback(struct ptk_buddy *b, struct zone *z, unsigned int order,
 	int current_order, fallback_mt = -1;
 	bool can_steal = false;
 
-	if (alloc_flags & ALLOC_NOFRAGMENT)
+	if (order < b->pageblock_order && (alloc_flags & ALLOC_NOFRAGMENT))
 		min_order = b->pageblock_order;
 	for (current_order = MAX_ORDER - 1; current_order >= (int)min_order; current_order--) {
 		fallback_mt = find_suitable_fallback(b, &z->free_area[current_order],

@@ -110,6 +110,7 @@ static const struct gfp_name gfp_names[] = {
 	{ PTK___GFP_RECLAIM, "__GFP_RECLAIM" },
 	{ PTK___GFP_DIRECT_RECLAIM, "__GFP_DIRECT_RECLAIM" },
 	{ PTK___GFP_KSWAPD_RECLAIM, "__GFP_KSWAPD_RECLAIM" },
+	{ PTK___GFP_ZEROTAGS, "__GFP_ZEROTAGS" },
 };
 
 #define NR_GFP_NAMES (sizeof(gfp_names) / sizeof(gfp_names[0]))

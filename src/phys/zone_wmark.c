@@ -14,7 +14,7 @@
 #define WATERMARK_SCALE_FACTOR	10u	/* vm.watermark_scale_factor default */
 #define WATERMARK_SCALE_DIV	10000u
 #define SWAP_CLUSTER_MAX	32u
-#define HIGHMEM_MIN_MAX		128u	/* cap of a highmem/movable zone's min */
+#define HIGHMEM_MIN_MAX		128u	/* cap of a highmem zone's min */
 #define PCP_BATCH_MAX_BYTES	(1u << 20)	/* zone_batchsize(): at most 1 MiB */
 #define NR_ONLINE_CPUS		1
 
@@ -65,9 +65,36 @@ static uint64_t nr_free_zone_pages(const struct ptk_buddy *b, int highest)
 	return sum;
 }
 
-static bool is_highmem_or_movable(const struct zone *z)
+/*
+ * find_usable_zone_for_movable(): the zone ZONE_MOVABLE takes its pages
+ * from, the highest other zone whose range holds any of the node's memory
+ * (with the one node modelled, the highest one that spans pages); -1 if
+ * none does.
+ */
+static int movable_zone(const struct ptk_buddy *b)
 {
-	return z->kind == ZK_HIGHMEM || z->kind == ZK_MOVABLE;
+	for (int i = (int)b->nr_zones - 1; i >= 0; i--)
+		if (b->zones[i].kind != ZK_MOVABLE && b->zones[i].spanned_pages)
+			return i;
+	return -1;
+}
+
+/*
+ * is_highmem() of 6.1 (include/linux/mmzone.h, is_highmem_idx): HighMem,
+ * and Movable when it is carved out of HighMem.  Only a kernel with
+ * CONFIG_HIGHMEM has either; without it (x86-64, arm64) every zone,
+ * Movable included, counts as lowmem.
+ */
+static bool is_highmem(const struct ptk_buddy *b, const struct zone *z)
+{
+	int m;
+
+	if (z->kind == ZK_HIGHMEM)
+		return true;
+	if (z->kind != ZK_MOVABLE)
+		return false;
+	m = movable_zone(b);
+	return m >= 0 && b->zones[m].kind == ZK_HIGHMEM;
 }
 
 /* calculate_totalreserve_pages(): per zone the largest lowmem_reserve
@@ -91,10 +118,11 @@ static void calculate_totalreserve_pages(struct ptk_buddy *b)
 
 /*
  * __setup_per_zone_wmarks(): min_free_kbytes shared among the lowmem zones
- * in proportion to their size; highmem and movable zones get a small min
- * (managed / 1024 in [SWAP_CLUSTER_MAX, 128]) since __GFP_HIGH and
+ * in proportion to their size; highmem zones (is_highmem()) get a small
+ * min (managed / 1024 in [SWAP_CLUSTER_MAX, 128]) since __GFP_HIGH and
  * PF_MEMALLOC allocations rarely need them.  low and high each add
- * max(min / 4, managed * watermark_scale_factor / 10000).
+ * max(share / 4, managed * watermark_scale_factor / 10000), share being
+ * the zone's proportional part even where its min is the small one.
  */
 static void __setup_per_zone_wmarks(struct ptk_buddy *b)
 {
@@ -102,14 +130,14 @@ static void __setup_per_zone_wmarks(struct ptk_buddy *b)
 	uint64_t lowmem_pages = 0;
 
 	for (unsigned int i = 0; i < b->nr_zones; i++)
-		if (!is_highmem_or_movable(&b->zones[i]))
+		if (!is_highmem(b, &b->zones[i]))
 			lowmem_pages += b->zones[i].managed_pages;
 	for (unsigned int i = 0; i < b->nr_zones; i++) {
 		struct zone *z = &b->zones[i];
 		uint64_t tmp = lowmem_pages ? pages_min * z->managed_pages / lowmem_pages : 0;
 		uint64_t gap;
 
-		if (is_highmem_or_movable(z)) {
+		if (is_highmem(b, z)) {
 			uint64_t min_pages = z->managed_pages / 1024;
 
 			z->watermark[PTK_WMARK_MIN] = min_pages < SWAP_CLUSTER_MAX ? SWAP_CLUSTER_MAX :

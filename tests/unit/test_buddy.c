@@ -62,7 +62,7 @@ static void watermarks_qemu_pc_2g(void **state)
 {
 	struct ptk_test_mem t;
 	struct ptk_buddy_stats st;
-	struct ptk_zone_info dma, dma32, normal;
+	struct ptk_zone_info dma, dma32, normal, movable;
 
 	(void)state;
 	x86_mem(&t, 0, PTK_MM_SPARSEMEM_VMEMMAP);
@@ -91,6 +91,13 @@ static void watermarks_qemu_pc_2g(void **state)
 	assert_int_equal(dma.lowmem_reserve[DMA32], 1999);
 	assert_int_equal(dma.lowmem_reserve[NORMAL], 1999);
 	assert_int_equal(dma32.lowmem_reserve[NORMAL], 0);
+	/* 6.1's is_highmem() is false for every zone without CONFIG_HIGHMEM,
+	 * Movable included: its min is its share of min_free_kbytes, 0 of
+	 * 0 managed pages, not the highmem floor of SWAP_CLUSTER_MAX (32) */
+	movable = zinfo(t.b, MOVABLE);
+	assert_int_equal(movable.watermark[PTK_WMARK_MIN], 0);
+	assert_int_equal(movable.watermark[PTK_WMARK_LOW], 0);
+	assert_int_equal(movable.watermark[PTK_WMARK_HIGH], 0);
 	assert_int_equal(st.totalreserve_pages, 4462);
 	assert_int_equal(st.totalram_pages, 515967);
 	assert_int_equal(st.nr_free_pages, 515967);
@@ -237,7 +244,21 @@ static void gfp_zones(void **state)
 		assert_int_equal(st.totalhigh_pages, 61440);
 		/* highmem min: 61440 / 1024 = 60 in [32, 128] */
 		assert_int_equal(zinfo(t.b, 1).watermark[PTK_WMARK_MIN], 60);
+		/* HighMem spans memory, so ZONE_MOVABLE would be carved from
+		 * it (movable_zone): is_highmem(), min at the floor of 32 */
+		assert_string_equal(zinfo(t.b, 2).name, "Movable");
+		assert_int_equal(zinfo(t.b, 2).watermark[PTK_WMARK_MIN], 32);
 	}
+	ptk_test_buddy_check(t.b);
+	ptk_test_mem_destroy(&t);
+
+	/* 512 MiB, all lowmem: HighMem is empty, still highmem (min 32);
+	 * movable_zone is Normal, so Movable counts as lowmem (min 0) */
+	ptk_test_mem_preset(&t, "vexpress-a15", 512 * MiB, &p);
+	assert_false(zinfo(t.b, 1).populated);
+	assert_int_equal(zinfo(t.b, 1).watermark[PTK_WMARK_MIN], 32);
+	assert_int_equal(zinfo(t.b, 2).watermark[PTK_WMARK_MIN], 0);
+	assert_int_equal(zinfo(t.b, 2).watermark[PTK_WMARK_HIGH], 0);
 	ptk_test_buddy_check(t.b);
 	ptk_test_mem_destroy(&t);
 }
@@ -530,6 +551,12 @@ static void gfp_names(void **state)
 	assert_string_equal(buf, "GFP_KERNEL|__GFP_ZERO");
 	ptk_gfp_format(PTK_GFP_HIGHUSER_MOVABLE, buf, sizeof(buf));
 	assert_string_equal(buf, "GFP_HIGHUSER_MOVABLE");
+	/* 6.1's __def_gfpflag_names ends with __GFP_ZEROTAGS (0x800000);
+	 * bits past it (KASAN, lockdep: 0 in this configuration) stay hex */
+	ptk_gfp_format(PTK_GFP_KERNEL | PTK___GFP_ZEROTAGS | 0x1000000u, buf, sizeof(buf));
+	assert_string_equal(buf, "GFP_KERNEL|__GFP_ZEROTAGS|0x1000000");
+	assert_int_equal(ptk_gfp_parse("__GFP_ZEROTAGS", &gfp, NULL), 0);
+	assert_int_equal(gfp, 0x800000u);
 	assert_int_equal(ptk_gfp_parse("GFP_USER | __GFP_ZERO", &gfp, NULL), 0);
 	assert_int_equal(gfp, PTK_GFP_USER | PTK___GFP_ZERO);
 	assert_int_equal(ptk_gfp_parse("0xcc0", &gfp, NULL), 0);
