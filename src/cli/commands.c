@@ -202,9 +202,14 @@ void cli_print_cmd_help(FILE *out, const struct cli_cmd *cmd)
 
 void cli_print_cmd_list(FILE *out)
 {
+	int width = 0;
+
+	for (size_t i = 0; cli_cmd_at(i); i++)
+		if ((int)strlen(commands[i].name) > width)
+			width = (int)strlen(commands[i].name);
 	fprintf(out, "commands (one per line, '#' starts a comment):\n");
 	for (size_t i = 0; cli_cmd_at(i); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-*s %s\n", width, commands[i].name, commands[i].summary);
 	fprintf(out, "'help COMMAND' or 'COMMAND --help' shows one in detail.\n");
 }
 
