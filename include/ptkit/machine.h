@@ -29,6 +29,11 @@ struct ptk_machine_config {
 	 * layout.  Any order; they may not overlap each other. */
 	const struct ptk_phys_range *reserved;
 	size_t nr_reserved;
+	/* Ranges memblock_reserve()d as given, RAM or not, as the kernel
+	 * reserves x86's first MiB; they may overlap the reserved ranges and
+	 * are memblock's only (not the layout, not saved in images). */
+	const struct ptk_phys_range *memblock_reserved;
+	size_t nr_memblock_reserved;
 	unsigned pa_bits;	/* 0: the format's default */
 };
 

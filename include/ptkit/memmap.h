@@ -66,6 +66,11 @@ struct ptk_error;
 enum ptk_memmap_kind {
 	PTK_MEMMAP_RAM,
 	PTK_MEMMAP_RESERVED,
+	/* memblock_reserve()s the kernel makes of its own accord while it
+	 * takes the map in (x86's first MiB), RAM or not: neither layout nor
+	 * e820, so not in /proc/iomem or the e820 listing; they may overlap
+	 * the reserved ranges. */
+	PTK_MEMMAP_MEMBLOCK,
 	PTK_MEMMAP_NR_KINDS
 };
 
@@ -112,8 +117,9 @@ int ptk_memmap_preset(struct ptk_memmap *map, const char *name, uint64_t ram_siz
  * What x86's setup_arch() does to the firmware's table before it becomes
  * memblock (arch/x86/kernel/setup.c, 6.1): trim_bios_range() makes the
  * first page reserved (the BIOS data area) and removes [640K, 1M) from RAM
- * (the VGA and BIOS ROM window), and reserve_real_mode() reserves the rest
- * of the first MiB, which BIOSes are known to scribble on.  So the first
+ * (the VGA and BIOS ROM window), and reserve_real_mode() memblock-reserves
+ * the whole first MiB (PTK_MEMMAP_MEMBLOCK), which BIOSes are known to
+ * scribble on.  So the first
  * MiB never reaches the page allocator, and ZONE_DMA starts at pfn 1.
  */
 int ptk_memmap_x86_trim_bios_range(struct ptk_memmap *map, unsigned pa_bits,

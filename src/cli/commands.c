@@ -345,7 +345,7 @@ static int build_machine(struct cli *c, const struct cli_args *a, const struct p
 			 struct ptk_machine **out, struct ptk_memmap *map)
 {
 	struct ptk_machine_config cfg = { .fmt = f };
-	struct ptk_phys_range ram[CLI_MAX_RAM], reserved[CLI_MAX_RAM];
+	struct ptk_phys_range ram[CLI_MAX_RAM], reserved[CLI_MAX_RAM], mb_reserved[CLI_MAX_RAM];
 	struct ptk_error err = { 0 };
 	unsigned bits;
 	int rc = -1;
@@ -357,6 +357,9 @@ static int build_machine(struct cli *c, const struct cli_args *a, const struct p
 	cfg.nr_ram = ptk_memmap_ram_ranges(map, ram, CLI_MAX_RAM);
 	cfg.reserved = reserved;
 	cfg.nr_reserved = ptk_memmap_phys_ranges(map, PTK_MEMMAP_RESERVED, reserved, CLI_MAX_RAM);
+	cfg.memblock_reserved = mb_reserved;
+	cfg.nr_memblock_reserved = ptk_memmap_phys_ranges(map, PTK_MEMMAP_MEMBLOCK, mb_reserved,
+							  CLI_MAX_RAM);
 	cfg.pa_bits = cli_key(a, "pa_bits") ? bits : 0;
 	if (check_ram_limit(c, ram, cfg.nr_ram))
 		goto out;

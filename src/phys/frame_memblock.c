@@ -29,7 +29,8 @@ static int reserve_in_ram(struct frame_memblock *fm, const struct ptk_phys *phys
  * leaves them out.
  */
 static int frame_memblock_fill(struct frame_memblock *fm, const struct ptk_phys *phys,
-			       const struct ptk_phys_range *reserved, size_t nr_reserved)
+			       const struct ptk_phys_range *reserved, size_t nr_reserved,
+			       const struct ptk_phys_range *mb_reserved, size_t nr_mb_reserved)
 {
 	int rc = 0;
 
@@ -40,18 +41,21 @@ static int frame_memblock_fill(struct frame_memblock *fm, const struct ptk_phys 
 	}
 	for (size_t i = 0; !rc && i < nr_reserved; i++)
 		rc = reserve_in_ram(fm, phys, &reserved[i]);
+	for (size_t i = 0; !rc && i < nr_mb_reserved; i++)
+		rc = ptk_memblock_reserve(fm->mb, mb_reserved[i].base, mb_reserved[i].size);
 	return rc;
 }
 
 int frame_memblock_init(struct frame_memblock *fm, const struct ptk_phys *phys,
 			const struct ptk_phys_range *reserved, size_t nr_reserved,
+			const struct ptk_phys_range *mb_reserved, size_t nr_mb_reserved,
 			struct ptk_error *err)
 {
 	int rc = ptk_memblock_create(&fm->mb, err);
 
 	if (rc)
 		return rc;
-	rc = frame_memblock_fill(fm, phys, reserved, nr_reserved);
+	rc = frame_memblock_fill(fm, phys, reserved, nr_reserved, mb_reserved, nr_mb_reserved);
 	if (rc) {
 		*err = *ptk_memblock_error(fm->mb);
 		ptk_memblock_destroy(fm->mb);

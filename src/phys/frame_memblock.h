@@ -25,6 +25,7 @@ struct frame_memblock {
 
 int frame_memblock_init(struct frame_memblock *fm, const struct ptk_phys *phys,
 			const struct ptk_phys_range *reserved, size_t nr_reserved,
+			const struct ptk_phys_range *mb_reserved, size_t nr_mb_reserved,
 			struct ptk_error *err);
 void frame_memblock_release(struct frame_memblock *fm);
 /* Frames from the mark up (in RAM) may be in use. */

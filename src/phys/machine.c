@@ -77,7 +77,8 @@ int ptk_machine_create(struct ptk_machine **out, const struct ptk_machine_config
 	m->cpu.pa_bits = pa_bits;
 	m->fast_walk = f->ops->walk_plan && (f->entry_shift == 3 || f->entry_shift == 2);
 	m->walk.chunk = ~0ull;
-	rc = frame_memblock_init(&m->boot, m->phys, m->reserved, m->nr_reserved, err);
+	rc = frame_memblock_init(&m->boot, m->phys, m->reserved, m->nr_reserved,
+				 cfg->memblock_reserved, cfg->nr_memblock_reserved, err);
 	if (rc) {
 		ptk_phys_destroy(m->phys);
 		free(m->reserved);

@@ -29,7 +29,9 @@ struct mm_build {
 	unsigned pa_bits;
 };
 
-static const char *const kind_name[PTK_MEMMAP_NR_KINDS] = { "RAM", "reserved" };
+static const char *const kind_name[PTK_MEMMAP_NR_KINDS] = {
+	"RAM", "reserved", "memblock-reserved"
+};
 
 void ptk_memmap_init(struct ptk_memmap *map)
 {
@@ -300,7 +302,7 @@ static int number_err(struct ptk_error *err, int rc, const char *place, const ch
 
 /* --- ram= / reserve= ----------------------------------------------------- */
 
-static const char *const ranges_opt[PTK_MEMMAP_NR_KINDS] = { "ram=", "reserve=" };
+static const char *const ranges_opt[PTK_MEMMAP_NR_KINDS] = { "ram=", "reserve=", NULL };
 
 /* The three item forms: BASE+SIZE (ptkit's machine line), SIZE@BASE
  * (Linux memmap=nn@ss) and BASE-END with END inclusive (/proc/iomem). */
@@ -405,8 +407,8 @@ int ptk_memmap_parse_ranges(struct ptk_memmap *map, enum ptk_memmap_kind kind,
 	struct mm_build b;
 	int rc;
 
-	if (kind >= PTK_MEMMAP_NR_KINDS)
-		return ptk_err(err, -EINVAL, "unknown memory map kind %d", (int)kind);
+	if (kind != PTK_MEMMAP_RAM && kind != PTK_MEMMAP_RESERVED)
+		return ptk_err(err, -EINVAL, "memory map kind %d has no ranges= syntax", (int)kind);
 	rc = build_begin(&b, map, pa_bits, err);
 	if (rc)
 		return rc;
@@ -1016,28 +1018,13 @@ static bool overlaps_kind(const struct mm_build *b, int k, uint64_t start, uint6
 	return false;
 }
 
-/* memblock_reserve() the RAM inside [start, end). */
-static int reserve_ram(struct mm_build *b, uint64_t start, uint64_t end, struct ptk_error *err)
-{
-	for (size_t i = 0; i < b->map.nr[PTK_MEMMAP_RAM]; i++) {
-		struct ptk_memmap_range part;
-		int rc;
-
-		if (!clip_range(b->map.ranges[PTK_MEMMAP_RAM][i], start, end, &part) ||
-		    overlaps_kind(b, PTK_MEMMAP_RESERVED, part.base, part.base + part.size))
-			continue;
-		part.type = PTK_E820_RESERVED;
-		rc = add_range(b, PTK_MEMMAP_RESERVED, part, "reserve_real_mode", err);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
 static int x86_trim_bios_range(struct mm_build *b, struct ptk_error *err)
 {
 	struct ptk_memmap_range bios_data = {
 		.base = 0, .size = X86_BIOS_DATA_END, .type = PTK_E820_RESERVED,
+	};
+	struct ptk_memmap_range realmode = {
+		.base = 0, .size = X86_REALMODE_END, .type = PTK_E820_RESERVED,
 	};
 	int rc = cut_ram(b, 0, X86_BIOS_DATA_END, err);
 
@@ -1046,7 +1033,7 @@ static int x86_trim_bios_range(struct mm_build *b, struct ptk_error *err)
 	if (!rc)
 		rc = cut_ram(b, X86_BIOS_BEGIN, X86_BIOS_END, err);
 	if (!rc)
-		rc = reserve_ram(b, X86_BIOS_DATA_END, X86_REALMODE_END, err);
+		rc = add_range(b, PTK_MEMMAP_MEMBLOCK, realmode, "reserve_real_mode", err);
 	return rc;
 }
 

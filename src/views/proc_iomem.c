@@ -99,7 +99,7 @@ size_t ptk_iomem_resources_from_memmap(const struct ptk_memmap *map, struct ptk_
 {
 	size_t n = 0;
 
-	for (int k = 0; k < PTK_MEMMAP_NR_KINDS; k++)
+	for (int k = PTK_MEMMAP_RAM; k <= PTK_MEMMAP_RESERVED; k++)	/* the layout */
 		for (size_t i = 0; i < ptk_memmap_nr(map, (enum ptk_memmap_kind)k); i++) {
 			struct ptk_memmap_range r = ptk_memmap_at(map, (enum ptk_memmap_kind)k, i);
 			struct ptk_phys_range fw = { r.fw_base, r.fw_size };

@@ -153,6 +153,45 @@ static void e820_from_dmesg_with_timestamps(void **state)
 	free(text);
 }
 
+/* x86's edits (trim_bios_range, reserve_real_mode) of a real guest's table:
+ * RAM starts at page 1 and keeps its firmware end (0x9fbff, not page
+ * aligned) for /proc/iomem; page 0 becomes reserved; memblock reserves the
+ * whole first MiB; nothing else moves.  A second pass finds its work done
+ * and refuses, leaving the map as it was. */
+static void x86_trim_bios_range_on_real_e820(void **state)
+{
+	char *text = ptk_test_read_source_file("tests/data/e820/firecracker-6.18.dmesg");
+	struct ptk_memmap map;
+	struct ptk_memmap_range r;
+	struct ptk_error err = { 0 };
+
+	(void)state;
+	ptk_memmap_init(&map);
+	ok(ptk_memmap_parse_e820(&map, text, 46, &err), &err);
+	ok(ptk_memmap_x86_trim_bios_range(&map, 46, &err), &err);
+	r = ptk_memmap_at(&map, PTK_MEMMAP_RAM, 0);
+	assert_int_equal(r.base, 0x1000);
+	assert_int_equal(r.base + r.size, 0x9f000);
+	assert_int_equal(r.fw_base, 0x1000);
+	assert_int_equal(r.fw_base + r.fw_size, 0x9fc00);
+	assert_int_equal(ptk_memmap_nr(&map, PTK_MEMMAP_RAM), 3);
+	r = ptk_memmap_at(&map, PTK_MEMMAP_RESERVED, 0);
+	assert_int_equal(r.base, 0);
+	assert_int_equal(r.size, 0x1000);
+	assert_int_equal(ptk_memmap_nr(&map, PTK_MEMMAP_RESERVED), 3);
+	assert_int_equal(ptk_memmap_nr(&map, PTK_MEMMAP_MEMBLOCK), 1);
+	r = ptk_memmap_at(&map, PTK_MEMMAP_MEMBLOCK, 0);
+	assert_int_equal(r.base, 0);
+	assert_int_equal(r.size, 0x100000);
+	assert_int_equal(ptk_memmap_x86_trim_bios_range(&map, 46, &err), -EINVAL);
+	assert_int_equal(ptk_memmap_nr(&map, PTK_MEMMAP_MEMBLOCK), 1);
+	/* the kernel's own reservations have no ranges= syntax */
+	assert_int_equal(ptk_memmap_parse_ranges(&map, PTK_MEMMAP_MEMBLOCK, "4K@0", 46, &err),
+			 -EINVAL);
+	ptk_memmap_free(&map);
+	free(text);
+}
+
 static void e820_types_and_crlf(void **state)
 {
 	static const char text[] =
@@ -489,6 +528,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(e820_excerpt_parses),
 		cmocka_unit_test(e820_from_dmesg_with_timestamps),
+		cmocka_unit_test(x86_trim_bios_range_on_real_e820),
 		cmocka_unit_test(e820_types_and_crlf),
 		cmocka_unit_test(e820_errors_name_line_and_column),
 		cmocka_unit_test(ranges_parse_every_syntax),
