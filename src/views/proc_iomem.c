@@ -25,7 +25,6 @@ static void put_resource(struct ptk_resource *out, size_t max, size_t n,
 	snprintf(out[n].name, sizeof(out[n].name), "%s", name);
 }
 
-static size_t sort_resources(struct ptk_resource *out, size_t max, size_t n);
 
 static bool reserved_is_ram(const struct ptk_machine *m, struct ptk_phys_range r)
 {
@@ -37,6 +36,13 @@ static int cmp_resource(const void *a, const void *b)
 	const struct ptk_resource *x = a, *y = b;
 
 	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static size_t sort_resources(struct ptk_resource *out, size_t max, size_t n)
+{
+	if (n && max)
+		qsort(out, n < max ? n : max, sizeof(*out), cmp_resource);
+	return n;
 }
 
 /*
@@ -60,12 +66,6 @@ size_t ptk_iomem_resources(const struct ptk_machine *m, struct ptk_resource *out
 	return sort_resources(out, max, n);
 }
 
-static size_t sort_resources(struct ptk_resource *out, size_t max, size_t n)
-{
-	if (n && max)
-		qsort(out, n < max ? n : max, sizeof(*out), cmp_resource);
-	return n;
-}
 
 /* e820_type_to_string() */
 static const char *e820_resource_name(uint32_t type)
@@ -115,10 +115,10 @@ size_t ptk_iomem_resources_from_memmap(const struct ptk_memmap *map, struct ptk_
 static void put_child(struct ptk_resource *out, size_t max, size_t n, uint64_t start,
 		      uint64_t end, const char *name)
 {
-	if (n < max)
-		out[n] = (struct ptk_resource){ .start = start, .end = end, .depth = 1 };
-	if (n < max)
-		snprintf(out[n].name, sizeof(out[n].name), "%s", name);
+	if (n >= max)
+		return;
+	out[n] = (struct ptk_resource){ .start = start, .end = end, .depth = 1 };
+	snprintf(out[n].name, sizeof(out[n].name), "%s", name);
 }
 
 /* The reserved children of one RAM resource; returns the new count. */

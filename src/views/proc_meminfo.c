@@ -14,28 +14,15 @@ static void show_val_kb(FILE *out, const char *label, uint64_t pages)
 	fprintf(out, "%-16s%8llu kB\n", label, ull(pages_to_kb(pages)));
 }
 
-static uint64_t low_wmark_total(const struct ptk_proc_mem *s)
-{
-	uint64_t sum = 0;
-
-	for (unsigned int z = 0; z < s->nr_zones; z++)
-		sum += s->zone[z].watermark[PTK_WMARK_LOW];
-	return sum;
-}
-
 /*
  * si_mem_available(): free pages less the reserves userspace cannot have,
- * plus the reclaimable page cache and slab, of which there is none here;
- * low_wmark_total() is what the kernel would subtract from those.
+ * plus the reclaimable page cache and slab, of which the model has none
+ * (so the kernel's low-watermark trim of those terms is 0 too).
  */
 static uint64_t si_mem_available(const struct ptk_proc_mem *s)
 {
-	uint64_t pagecache = 0, reclaimable = 0, wmark_low = low_wmark_total(s);
-	int64_t avail = (int64_t)s->st.nr_free_pages - (int64_t)s->st.totalreserve_pages;
-
-	avail += (int64_t)(pagecache - (pagecache / 2 < wmark_low ? pagecache / 2 : wmark_low));
-	avail += (int64_t)(reclaimable - (reclaimable / 2 < wmark_low ? reclaimable / 2 : wmark_low));
-	return avail < 0 ? 0 : (uint64_t)avail;
+	return s->st.nr_free_pages > s->st.totalreserve_pages ?
+	       s->st.nr_free_pages - s->st.totalreserve_pages : 0;
 }
 
 static bool has_highmem(const struct ptk_proc_mem *s)
